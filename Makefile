@@ -1,0 +1,89 @@
+# The one build file. `make` builds build/screendesk; every habit is a target below.
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2 -g
+PKGS     = libmicrohttpd libcjson sqlite3 libsodium
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+           -Werror
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
+CFLAGS   = -std=c11 $(WARN) $(OPT) $(shell pkg-config --cflags $(PKGS))
+LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+PYTHON   = /usr/bin/python3
+FUZZ_SECONDS ?= 60
+
+SRCS   := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
+OBJS   := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o
+LIB    := $(BUILD)/libscreendesk.a
+BIN    := $(BUILD)/screendesk
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+SQLITE_SCHEMA := $(sort $(wildcard src/store/schema/sqlite/*.sql))
+C_FILES = $(shell find src tests/unit fuzz bench -name '*.[ch]' 2>/dev/null)
+
+.PHONY: all deps run test unit api asan fuzz fuzz-replay format format-check lint bench clean
+
+all: $(BIN)
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh store_sqlite_migrations $(SQLITE_SCHEMA) > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) \
+		-o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+run: deps $(BIN)
+	$(BIN) serve --db sqlite:screendesk.db --demo
+
+test: deps
+	$(MAKE) $(BIN) $(UNIT_BINS)
+	$(MAKE) unit api
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+api: $(BIN)
+	cd tests/api && SCREENDESK_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q -p no:cacheprovider .
+
+asan: deps
+	$(MAKE) BUILD=build-asan CC=clang \
+		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		unit api
+
+format:
+	clang-format -i $(C_FILES)
+
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
+
+lint: $(BUILD)/gen/schema_sqlite.c
+	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(C_FILES) \
+		|| (echo "banned call found" >&2; exit 1)
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
+		--suppress=missingIncludeSystem -Isrc src
+	clang-tidy --quiet $(SRCS) src/main.c -- $(CPPFLAGS) -std=c11 \
+		$(shell pkg-config --cflags $(PKGS))
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OBJS:.o=.d) $(BUILD)/obj/main.d

@@ -1,0 +1,59 @@
+/* What REST and SCIM handlers share: the application state and one call's context. */
+#ifndef API_API_H
+#define API_API_H
+
+#include "auth/token.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+
+/* Long-lived state made by `serve` and shared read-only by every worker thread. */
+struct app {
+    struct store *store;
+    const struct auth_keys *keys;
+    struct ratelimit *ratelimit; /* NULL when rate limiting is off */
+};
+
+/* One request on its way through dispatch: what the handler reads and fills. */
+struct api_call {
+    struct http_request *req;
+    struct http_response *res;
+    struct app *app;
+    struct arena *arena;
+    struct store_conn *conn;
+    struct store_principal who; /* the caller, on authenticated routes */
+    const char *const *params;  /* captured path segments */
+    bool is_scim;
+};
+
+/* The route table and the dispatcher handed to the HTTP server. */
+extern const struct http_route api_routes[];
+extern const size_t api_routes_count;
+/* Matches the route, authorizes the caller, runs the handler; always fills res. */
+void api_dispatch(struct http_request *req, struct http_response *res, void *app);
+
+/* Sets a REST error body {"error": {"message", "code"}}; returns status. */
+int api_error(struct api_call *call, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sets the error for a failed store call: 404 with not_found_message, 503, or 500. */
+int api_store_error(struct api_call *call, enum store_status s, const char *not_found_message);
+/* Sets status and a JSON body already rendered into b (taken over); returns status. */
+int api_json_buf(struct api_call *call, int status, struct buf *b);
+
+/* True when the caller sees every recording of the account (admin or owner). */
+bool api_caller_sees_all(const struct api_call *call);
+
+/* Handlers. */
+int api_health_get(struct api_call *call);
+int api_recordings_list(struct api_call *call);
+int api_recordings_list_v1(struct api_call *call);
+int api_recordings_get(struct api_call *call);
+int api_recordings_get_v1(struct api_call *call);
+int api_recordings_update(struct api_call *call);
+int api_users_list(struct api_call *call);
+int api_users_get(struct api_call *call);
+int api_users_search(struct api_call *call);
+
+#endif

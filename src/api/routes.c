@@ -1,0 +1,90 @@
+/* THE route table, read top to bottom, and the dispatcher: match, authorize, handle. */
+#include "api.h"
+
+#include "auth/authorize.h"
+#include "core/utf8.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+const struct http_route api_routes[] = {
+    {"GET", "/healthz", HTTP_AUTH_NONE, api_health_get},
+    {"GET", "/api/v2/recordings", HTTP_AUTH_PERSONAL, api_recordings_list},
+    {"GET", "/api/v2/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_get},
+    {"PATCH", "/api/v2/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_update},
+    {"GET", "/api/v2/users", HTTP_AUTH_PERSONAL, api_users_list},
+    {"GET", "/api/v2/users/search", HTTP_AUTH_PERSONAL, api_users_search},
+    {"GET", "/api/v2/users/{}", HTTP_AUTH_PERSONAL, api_users_get},
+    {"GET", "/api/v1/recordings", HTTP_AUTH_PERSONAL, api_recordings_list_v1},
+    {"GET", "/api/v1/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_get_v1},
+};
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
+
+int api_health_get(struct api_call *call)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", "ok");
+    http_response_json(call->res, 200, "application/json", o);
+    return 200;
+}
+
+/* Runs the ordered checks of SPEC section 2; returns 0 or the error status answered. */
+static int authorize(struct api_call *call, enum http_auth kind)
+{
+    enum store_token_kind tk = kind == HTTP_AUTH_SCIM ? STORE_TOKEN_SCIM : STORE_TOKEN_PERSONAL;
+    const char *header = http_request_header(call->req, "Authorization");
+    switch (auth_authorize(call->conn, call->app->keys, call->arena, tk, header, &call->who)) {
+    case AUTH_OK:
+        call->req->account_id = arena_strdup(call->arena, call->who.account_id);
+        return 0;
+    case AUTH_UNAUTHENTICATED:
+        return api_error(call, 401, "The access token provided is invalid or deactivated");
+    case AUTH_PLAN:
+        call->req->account_id = arena_strdup(call->arena, call->who.account_id);
+        return api_error(call, 403, "API access requires the Enterprise plan");
+    case AUTH_API_OFF:
+        call->req->account_id = arena_strdup(call->arena, call->who.account_id);
+        return api_error(call, 403, "API access is disabled for this account");
+    case AUTH_UNAVAILABLE:
+        return api_store_error(call, STORE_UNAVAILABLE, "");
+    }
+    return api_store_error(call, STORE_ERROR, "");
+}
+
+void api_dispatch(struct http_request *req, struct http_response *res, void *app)
+{
+    struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
+    call.is_scim = strncmp(req->path, "/scim/", 6) == 0;
+    if (req->is_body_too_large) {
+        api_error(&call, 413, "The request body is larger than the limit of 1 MiB");
+        return;
+    }
+    if (!utf8_is_valid(req->path, strlen(req->path)) || !http_request_query_is_valid(req)) {
+        api_error(&call, 400, "The URL is not valid UTF-8");
+        return;
+    }
+    struct http_match m;
+    switch (
+        http_router_match(api_routes, api_routes_count, req->method, req->path, req->arena, &m)) {
+    case HTTP_MATCH_NOT_FOUND:
+        api_error(&call, 404, "We could not find any resource at %s", req->path);
+        return;
+    case HTTP_MATCH_BAD_METHOD:
+        api_error(&call, 405, "%s is not allowed here", req->method);
+        http_response_header(res, req->arena, "Allow", m.allow);
+        return;
+    case HTTP_MATCH_OK:
+        break;
+    }
+    call.params = m.params;
+    if (m.route->auth != HTTP_AUTH_NONE) {
+        call.conn = store_conn_get(call.app->store);
+        if (!call.conn) {
+            api_store_error(&call, STORE_UNAVAILABLE, "");
+            return;
+        }
+        if (authorize(&call, m.route->auth))
+            return;
+    }
+    m.route->handler(&call);
+}

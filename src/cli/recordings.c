@@ -1,0 +1,156 @@
+/* `screendesk recordings import`: NDJSON in, one transaction, all or nothing. */
+#include "cli.h"
+
+#include "api/render.h"
+#include "core/limits.h"
+#include "core/time.h"
+#include "core/utf8.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: screendesk recordings import --account ID [FILE]\n"
+    "Imports recordings from NDJSON (standard input when no FILE): one recording a line, in the\n"
+    "API's own shape plus \"user_email\" naming a user of the account. uuid and times are\n"
+    "optional. All or nothing: a bad line imports nothing and the error names the line.\n"
+    "Prints {\"imported\": N}.\n";
+
+/* Turns one line into a stored recording; false with a message in err. */
+static bool import_line(struct cli_env *env, struct arena *ar, const char *account,
+                        const char *line, size_t len, int64_t now, char *err, size_t errlen)
+{
+    if (!utf8_is_valid(line, len)) {
+        snprintf(err, errlen, "not valid UTF-8");
+        return false;
+    }
+    cJSON *json = cJSON_ParseWithLength(line, len);
+    if (!json) {
+        snprintf(err, errlen, "not valid JSON");
+        return false;
+    }
+    struct store_recording r;
+    bool ok = api_recording_from_json(json, ar, &r, err, errlen);
+    cJSON *user_obj = cJSON_GetObjectItemCaseSensitive(json, "user");
+    cJSON *given_name = user_obj ? cJSON_GetObjectItemCaseSensitive(user_obj, "name") : NULL;
+    char *name = cJSON_IsString(given_name) ? arena_strdup(ar, given_name->valuestring) : NULL;
+    cJSON_Delete(json);
+    if (!ok)
+        return false;
+    struct store_user u;
+    enum store_status s = store_user_find_by_email(env->conn, ar, account, r.user_email, &u);
+    if (s != STORE_OK) {
+        snprintf(err, errlen, s == STORE_NOT_FOUND ? "unknown user_email %s" : "cannot read %s",
+                 r.user_email);
+        return false;
+    }
+    snprintf(r.account_id, sizeof(r.account_id), "%s", account);
+    snprintf(r.user_id, sizeof(r.user_id), "%s", u.id);
+    r.user_email = u.email;
+    r.user_name = name ? name : u.name;
+    if (!r.id[0])
+        uuid_v7_new(r.id);
+    if (!r.created_at)
+        r.created_at = now;
+    if (!r.updated_at)
+        r.updated_at = r.created_at;
+    s = store_recording_insert(env->conn, &r);
+    if (s != STORE_OK) {
+        snprintf(err, errlen,
+                 s == STORE_CONFLICT ? "a recording with uuid %s already exists"
+                                     : "cannot store recording %s",
+                 r.id);
+        return false;
+    }
+    return true;
+}
+
+static int import(struct cli_env *env, const char *account, FILE *in)
+{
+    struct arena *ar = arena_new();
+    struct store_account acc;
+    enum store_status s = store_account_get(env->conn, ar, account, &acc);
+    arena_free(ar);
+    if (s != STORE_OK)
+        return s == STORE_NOT_FOUND ? cli_fail("no account %s", account)
+                                    : cli_fail("cannot read the account: %s", store_status_name(s));
+    if (store_begin(env->conn) != STORE_OK)
+        return cli_fail("cannot start a transaction");
+    bool progress = isatty(STDERR_FILENO);
+    char *line = NULL;
+    size_t cap = 0, line_no = 0;
+    long long imported = 0;
+    ssize_t len;
+    int64_t now = time_now_ms();
+    char err[512];
+    int rc = CLI_OK;
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        line_no++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len == 0)
+            continue;
+        if ((size_t)len > LIMIT_IMPORT_LINE_BYTES) {
+            rc = cli_fail("line %zu: longer than %d bytes; nothing imported", line_no,
+                          LIMIT_IMPORT_LINE_BYTES);
+            break;
+        }
+        ar = arena_new();
+        bool ok = import_line(env, ar, account, line, (size_t)len, now, err, sizeof(err));
+        arena_free(ar);
+        if (!ok) {
+            rc = cli_fail("line %zu: %s; nothing imported", line_no, err);
+            break;
+        }
+        imported++;
+        if (progress && imported % 10000 == 0)
+            fprintf(stderr, "\rimported %lld recordings...", imported);
+    }
+    if (rc == CLI_OK && ferror(in))
+        rc = cli_fail("cannot read the input: %s; nothing imported", strerror(errno));
+    free(line);
+    if (progress && imported >= 10000)
+        fputc('\n', stderr);
+    if (rc != CLI_OK) {
+        store_rollback(env->conn);
+        return rc;
+    }
+    if (store_commit(env->conn) != STORE_OK) {
+        store_rollback(env->conn);
+        return cli_fail("cannot commit the import; nothing imported");
+    }
+    printf("{\"imported\":%lld}\n", imported);
+    return CLI_OK;
+}
+
+static int run_import(int argc, char **argv)
+{
+    struct cli_env env = {0};
+    const char *account = NULL, *file = NULL;
+    const struct cli_opt opts[] = {{"account", &account, NULL}};
+    int rc = cli_args_parse(argc, argv, opts, 1, &env, &file, 1, usage);
+    if (rc != CLI_OK)
+        return rc < 0 ? CLI_OK : rc;
+    if (!account)
+        return cli_usage_error(usage, "--account is required");
+    FILE *in = stdin;
+    if (file && strcmp(file, "-") != 0 && !(in = fopen(file, "r")))
+        return cli_fail("cannot open %s: %s", file, strerror(errno));
+    rc = cli_env_open(&env);
+    if (rc == CLI_OK) {
+        rc = import(&env, account, in);
+        cli_env_close(&env);
+    }
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
+int cli_recordings(int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"import", run_import, usage}};
+    return cli_subcommand(argc, argv, "recordings", subs, 1);
+}

@@ -1,0 +1,79 @@
+/* The HTTP boundary: requests and responses as plain structs, served by libmicrohttpd.
+ * Knows no route: the caller hands it one function that answers every request. */
+#ifndef HTTP_HTTP_H
+#define HTTP_HTTP_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/uuid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct MHD_Connection;
+
+struct http_header {
+    const char *name, *value;
+    struct http_header *next;
+};
+
+struct http_request {
+    struct arena *arena; /* everything made for this request; freed when it completes */
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path; /* decoded, without the query string */
+    struct buf body;  /* at most the body limit; see is_body_too_large */
+    bool is_body_too_large;
+    bool is_tls;
+    char request_id[UUID_LEN + 28];
+    double started_ms;
+    const char *account_id; /* set by the application, for the access log */
+    int status;             /* the status sent, for the access log */
+};
+
+struct http_response {
+    int status;
+    const char *content_type;
+    struct buf body;
+    struct http_header *headers; /* arena-allocated */
+};
+
+/* Answers one request: fills res (status, body, headers); returns nothing. */
+typedef void http_handler(struct http_request *req, struct http_response *res, void *app);
+
+struct http_server_config {
+    const char *host; /* NULL or "" for every address */
+    unsigned short port;
+    unsigned threads;
+    const char *tls_cert_pem, *tls_key_pem; /* contents, not paths; NULL for plain HTTP */
+    unsigned connection_limit, per_ip_limit, idle_timeout_seconds;
+    size_t body_limit;
+    http_handler *handler;
+    void *app;
+};
+
+struct http_server;
+
+/* Starts listening and serving on worker threads. Returns NULL with a message in err. */
+struct http_server *http_server_start(const struct http_server_config *cfg, char *err,
+                                      size_t errlen);
+/* Returns the port actually bound (useful with port 0). */
+unsigned short http_server_port(const struct http_server *s);
+/* Stops accepting, waits up to grace_ms for requests in flight, then stops and frees. */
+void http_server_stop(struct http_server *s, unsigned grace_ms);
+
+/* Returns a request header's value (case-insensitive name), or NULL. */
+const char *http_request_header(const struct http_request *req, const char *name);
+/* Returns a query parameter's decoded value, or NULL when absent. */
+const char *http_request_query(const struct http_request *req, const char *name);
+/* Returns true when every query parameter name and value is valid UTF-8. */
+bool http_request_query_is_valid(const struct http_request *req);
+
+/* Adds a response header (strings copied into the request arena). */
+void http_response_header(struct http_response *res, struct arena *ar, const char *name,
+                          const char *value);
+/* Sets status, content type and a JSON body taken from a cJSON tree, which this deletes. */
+void http_response_json(struct http_response *res, int status, const char *content_type,
+                        void *json);
+
+#endif

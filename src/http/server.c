@@ -1,0 +1,270 @@
+/* libmicrohttpd glue: the daemon and its epoll thread pool, bounded request bodies, the access
+ * log, and a graceful stop. Knows no route. */
+#include "http.h"
+
+#include "core/buf.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_server_config cfg;
+    atomic_int in_flight;
+    unsigned short port;
+};
+
+static bool is_request_id_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
+/* Echoes a client's X-Request-Id when it is short and plain, else makes one. */
+static void set_request_id(struct http_request *req)
+{
+    const char *given = http_request_header(req, "X-Request-Id");
+    size_t n = given ? strlen(given) : 0;
+    bool ok = n > 0 && n < sizeof(req->request_id);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = is_request_id_char(given[i]);
+    if (ok)
+        memcpy(req->request_id, given, n + 1);
+    else
+        uuid_v7_new(req->request_id);
+}
+
+static struct http_request *request_new(struct http_server *s, struct MHD_Connection *conn,
+                                        const char *url, const char *method)
+{
+    struct arena *ar = arena_new();
+    struct http_request *req = arena_calloc(ar, 1, sizeof(*req));
+    req->arena = ar;
+    req->conn = conn;
+    req->method = arena_strdup(ar, method);
+    req->path = arena_strdup(ar, url);
+    req->started_ms = time_mono_ms();
+    req->is_tls = s->cfg.tls_cert_pem != NULL;
+    buf_init(&req->body, s->cfg.body_limit);
+    set_request_id(req);
+    return req;
+}
+
+static void free_body(void *data)
+{
+    buf_fini(data);
+}
+
+static enum MHD_Result send_response(struct http_request *req, struct http_response *res)
+{
+    struct MHD_Response *r;
+    size_t len = res->body.len;
+    if (len > 0) {
+        /* The buffer was malloc'ed by buf; libmicrohttpd frees it after sending. */
+        r = MHD_create_response_from_buffer(len, res->body.data, MHD_RESPMEM_MUST_FREE);
+        res->body.data = NULL;
+    } else {
+        buf_fini(&res->body);
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r)
+        return MHD_NO;
+    if (res->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+    MHD_add_response_header(r, "X-Request-Id", req->request_id);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    for (struct http_header *h = res->headers; h; h = h->next)
+        MHD_add_response_header(r, h->name, h->value);
+    req->status = res->status;
+    enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)res->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void respond(struct http_server *s, struct http_request *req)
+{
+    struct http_response res = {.status = 500};
+    buf_init(&res.body, SIZE_MAX / 2);
+    s->cfg.handler(req, &res, s->cfg.app);
+    if (send_response(req, &res) != MHD_YES)
+        buf_fini(&res.body);
+}
+
+static bool content_length_too_large(struct http_server *s, struct MHD_Connection *conn)
+{
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (!cl)
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return errno != 0 || *end != '\0' || n > s->cfg.body_limit;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct http_server *s = cls;
+    struct http_request *req = *con_cls;
+    if (!req) {
+        req = request_new(s, conn, url, method);
+        arena_cleanup_add(req->arena, free_body, &req->body);
+        *con_cls = req;
+        atomic_fetch_add(&s->in_flight, 1);
+        if (content_length_too_large(s, conn)) {
+            /* Answer before reading a body we would refuse anyway. */
+            req->is_body_too_large = true;
+            respond(s, req);
+        }
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        if (!req->is_body_too_large && !buf_append(&req->body, upload_data, *upload_size)) {
+            req->is_body_too_large = true;
+            buf_fini(&req->body);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (req->status != 0)
+        return MHD_YES; /* already answered (early 413) */
+    respond(s, req);
+    return MHD_YES;
+}
+
+static void access_log(const struct http_request *req)
+{
+    char when[TIME_ISO_LEN];
+    time_format_iso(time_now_ms(), when);
+    struct buf b;
+    buf_init(&b, 8192);
+    buf_printf(&b, "{\"time\":\"%s\",\"method\":", when);
+    jsonw_string(&b, req->method);
+    buf_puts(&b, ",\"path\":");
+    jsonw_string(&b, req->path);
+    buf_printf(&b, ",\"status\":%d,\"duration_ms\":%.3f,\"account_id\":", req->status,
+               time_mono_ms() - req->started_ms);
+    jsonw_string(&b, req->account_id);
+    buf_puts(&b, ",\"request_id\":");
+    jsonw_string(&b, req->request_id);
+    buf_puts(&b, "}");
+    log_line(b.data);
+    buf_fini(&b);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct http_server *s = cls;
+    struct http_request *req = *con_cls;
+    if (!req)
+        return;
+    access_log(req);
+    arena_free(req->arena);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_msg("warn", "http: %s", msg);
+}
+
+static bool resolve(const char *host, unsigned short port, struct sockaddr_storage *out,
+                    bool *is_v6, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char port_text[8];
+    snprintf(port_text, sizeof(port_text), "%u", port);
+    int rc = getaddrinfo(host && *host ? host : NULL, port_text, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot resolve '%s': %s", host ? host : "", gai_strerror(rc));
+        return false;
+    }
+    memcpy(out, res->ai_addr, res->ai_addrlen);
+    *is_v6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return true;
+}
+
+struct http_server *http_server_start(const struct http_server_config *cfg, char *err,
+                                      size_t errlen)
+{
+    struct sockaddr_storage addr;
+    bool is_v6 = false;
+    if (!resolve(cfg->host, cfg->port, &addr, &is_v6, err, errlen))
+        return NULL;
+    struct http_server *s = xcalloc(1, sizeof(*s));
+    s->cfg = *cfg;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (is_v6 ? MHD_USE_IPv6 : 0);
+    if (cfg->tls_cert_pem)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {cfg->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+         (void *)cfg->tls_cert_pem},
+        {cfg->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0,
+         (void *)cfg->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL}};
+    s->daemon = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
+        cfg->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_seconds, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%u (address in use, or bad TLS files?)",
+                 cfg->host && *cfg->host ? cfg->host : "*", cfg->port);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    return s;
+}
+
+unsigned short http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s, unsigned grace_ms)
+{
+    if (!s)
+        return;
+    MHD_socket listen = MHD_quiesce_daemon(s->daemon);
+    double deadline = time_mono_ms() + grace_ms;
+    while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(s->daemon);
+    if (listen != MHD_INVALID_SOCKET)
+        close(listen);
+    free(s);
+}

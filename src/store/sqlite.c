@@ -1,0 +1,882 @@
+/* SQLite backend: WAL, foreign keys, busy timeout, statements prepared once per connection.
+ * Each connection belongs to one thread. */
+#include "store_int.h"
+
+#include "core/log.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char *const store_sqlite_migrations[];
+extern const size_t store_sqlite_migrations_count;
+
+enum stmt_id {
+    ST_ACCOUNT_INSERT,
+    ST_ACCOUNT_GET,
+    ST_ACCOUNT_UPDATE,
+    ST_ACCOUNT_ANY,
+    ST_USER_INSERT,
+    ST_USER_GET,
+    ST_USER_BY_EMAIL,
+    ST_USER_LIST,
+    ST_USER_COUNT,
+    ST_USER_PASSWORD,
+    ST_PTOKEN_INSERT,
+    ST_STOKEN_INSERT,
+    ST_PTOKEN_GET,
+    ST_STOKEN_GET,
+    ST_PTOKEN_LIST,
+    ST_PTOKEN_RENAME,
+    ST_PTOKEN_REVOKE,
+    ST_STOKEN_REVOKE,
+    ST_PTOKEN_AUTH,
+    ST_STOKEN_AUTH,
+    ST_RECORDING_INSERT,
+    ST_RECORDING_GET,
+    ST_RECORDING_UPDATE,
+    ST_COUNT
+};
+
+#define USER_COLS                                                                                  \
+    "u.id, u.account_id, u.email, u.name, u.given_name, u.family_name, u.external_id, "            \
+    "u.is_admin, u.is_member, u.is_editor, u.is_active, u.has_avatar, "                            \
+    "u.notify_first_view, u.notify_new_account_recording, u.notify_new_recording, u.version, "     \
+    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, 0) "                                  \
+    "FROM users u JOIN accounts a ON a.id = u.account_id "
+
+#define REC_COLS                                                                                   \
+    "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
+    "updated_at, duration, impressions_count, recording_type, recording_source, url, "             \
+    "helpdesk_info, ticket_id, provider, vendor, ip_address, timezone, network_type, isp, "        \
+    "console_logs, customer_email "
+
+#define TOKEN_COLS "id, account_id, name, token_hash, token_secret, created_at, revoked_at"
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_ACCOUNT_INSERT] = "INSERT INTO accounts (id, name, plan, api_access, owner_id, "
+                          "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_ACCOUNT_GET] = "SELECT id, name, plan, api_access, owner_id, created_at, updated_at "
+                       "FROM accounts WHERE id = ?1",
+    [ST_ACCOUNT_UPDATE] = "UPDATE accounts SET plan = coalesce(?2, plan), api_access = "
+                          "CASE WHEN ?3 < 0 THEN api_access ELSE ?3 END, updated_at = ?4 "
+                          "WHERE id = ?1",
+    [ST_ACCOUNT_ANY] = "SELECT 1 FROM accounts LIMIT 1",
+    [ST_USER_INSERT] = "INSERT INTO users (account_id, id, email, email_lower, name, given_name, "
+                       "family_name, external_id, is_admin, is_member, is_editor, is_active, "
+                       "has_avatar, notify_first_view, notify_new_account_recording, "
+                       "notify_new_recording, version, created_at, updated_at) VALUES (?1, ?2, "
+                       "?3, lower(?3), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 1, "
+                       "?16, ?17)",
+    [ST_USER_GET] = "SELECT " USER_COLS "WHERE u.account_id = ?1 AND u.id = ?2",
+    [ST_USER_BY_EMAIL] =
+        "SELECT " USER_COLS "WHERE u.account_id = ?1 AND u.email_lower = lower(?2)",
+    [ST_USER_LIST] = "SELECT " USER_COLS "WHERE u.account_id = ?1 ORDER BY u.created_at, u.id "
+                     "LIMIT ?2 OFFSET ?3",
+    [ST_USER_COUNT] = "SELECT count(*) FROM users WHERE account_id = ?1",
+    [ST_USER_PASSWORD] = "UPDATE users SET password_hash = ?3, updated_at = ?4 "
+                         "WHERE account_id = ?1 AND id = ?2",
+    [ST_PTOKEN_INSERT] = "INSERT INTO personal_tokens (account_id, id, user_id, name, "
+                         "token_hash, token_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                         "?7)",
+    [ST_STOKEN_INSERT] = "INSERT INTO scim_tokens (account_id, id, token_hash, token_secret, "
+                         "created_at) VALUES (?1, ?2, ?5, ?6, ?7)",
+    [ST_PTOKEN_GET] = "SELECT " TOKEN_COLS ", user_id, last_used_at FROM personal_tokens "
+                      "WHERE id = ?1",
+    [ST_STOKEN_GET] = "SELECT " TOKEN_COLS ", '', NULL FROM scim_tokens WHERE id = ?1",
+    [ST_PTOKEN_LIST] = "SELECT " TOKEN_COLS ", user_id, last_used_at FROM personal_tokens "
+                       "WHERE account_id = ?1 AND user_id = ?2 ORDER BY created_at DESC, id DESC",
+    [ST_PTOKEN_RENAME] = "UPDATE personal_tokens SET name = ?3 WHERE id = ?2 AND "
+                         "(?1 IS NULL OR account_id = ?1)",
+    [ST_PTOKEN_REVOKE] = "UPDATE personal_tokens SET revoked_at = coalesce(revoked_at, ?3) "
+                         "WHERE id = ?2 AND (?1 IS NULL OR account_id = ?1)",
+    [ST_STOKEN_REVOKE] = "UPDATE scim_tokens SET revoked_at = coalesce(revoked_at, ?3) "
+                         "WHERE id = ?2 AND (?1 IS NULL OR account_id = ?1)",
+    [ST_PTOKEN_AUTH] = "SELECT t.id, t.account_id, t.user_id, a.plan, a.api_access, "
+                       "t.revoked_at IS NOT NULL, coalesce(u.is_active, 0), "
+                       "coalesce(u.is_admin, 0), coalesce(a.owner_id = u.id, 0) "
+                       "FROM personal_tokens t JOIN accounts a ON a.id = t.account_id "
+                       "LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id "
+                       "WHERE t.token_hash = ?1",
+    [ST_STOKEN_AUTH] = "SELECT t.id, t.account_id, '', a.plan, a.api_access, "
+                       "t.revoked_at IS NOT NULL, 1, 0, 0 "
+                       "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "
+                       "WHERE t.token_hash = ?1",
+    [ST_RECORDING_INSERT] =
+        "INSERT INTO recordings (" REC_COLS ", customer_email_lower, user_email_lower) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+        "?20, ?21, ?22, ?23, ?24, ?25, lower(?25), lower(?4))",
+    [ST_RECORDING_GET] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2 "
+                         "AND (?3 IS NULL OR user_id = ?3)",
+    [ST_RECORDING_UPDATE] = "UPDATE recordings SET title = CASE WHEN ?3 THEN ?4 ELSE title END, "
+                            "summary = CASE WHEN ?5 THEN ?6 ELSE summary END, "
+                            "description = CASE WHEN ?7 THEN ?8 ELSE description END, "
+                            "updated_at = ?9 WHERE account_id = ?1 AND id = ?2",
+};
+
+/* Recording list statements are built per combination of filters and cached by that mask. */
+enum {
+    F_USER = 1,
+    F_TICKET = 2,
+    F_PROVIDER = 4,
+    F_CUSTOMER = 8,
+    F_USER_EMAIL = 16,
+    F_CREATED_AFTER = 32,
+    F_CREATED_BEFORE = 64,
+    F_UPDATED_AFTER = 128,
+    F_MASKS = 256
+};
+
+struct sqlite_conn {
+    struct store_conn base;
+    sqlite3 *db;
+    sqlite3_stmt *stmts[ST_COUNT];
+    sqlite3_stmt *rec_list[F_MASKS];
+    sqlite3_stmt *rec_count[F_MASKS];
+};
+
+static struct sqlite_conn *sq(struct store_conn *c)
+{
+    return (struct sqlite_conn *)c;
+}
+
+static enum store_status status_of(struct sqlite_conn *c, int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return STORE_OK;
+    case SQLITE_CONSTRAINT:
+        return STORE_CONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        log_error("sqlite busy: %s", sqlite3_errmsg(c->db));
+        return STORE_UNAVAILABLE;
+    default:
+        log_error("sqlite error %d: %s", rc, sqlite3_errmsg(c->db));
+        return STORE_ERROR;
+    }
+}
+
+static sqlite3_stmt *prepare(struct sqlite_conn *c, sqlite3_stmt **slot, const char *sql)
+{
+    if (*slot)
+        return *slot;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+        log_error("sqlite prepare failed: %s", sqlite3_errmsg(c->db));
+        *slot = NULL;
+    }
+    return *slot;
+}
+
+static sqlite3_stmt *stmt(struct sqlite_conn *c, enum stmt_id id)
+{
+    return prepare(c, &c->stmts[id], stmt_sql[id]);
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* An empty id means "none": stored as NULL. */
+static void bind_id(sqlite3_stmt *st, int i, const char *s)
+{
+    bind_text(st, i, s && *s ? s : NULL);
+}
+
+static char *col_str(struct arena *ar, sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    if (!s)
+        return NULL;
+    return arena_strndup(ar, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static void col_id(sqlite3_stmt *st, int i, char out[UUID_LEN])
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    snprintf(out, UUID_LEN, "%s", s ? (const char *)s : "");
+}
+
+static unsigned char *col_blob(struct arena *ar, sqlite3_stmt *st, int i, size_t *len)
+{
+    const void *b = sqlite3_column_blob(st, i);
+    *len = (size_t)sqlite3_column_bytes(st, i);
+    unsigned char *p = arena_alloc(ar, *len ? *len : 1);
+    if (b && *len)
+        memcpy(p, b, *len);
+    return p;
+}
+
+/* Runs a statement that returns no rows and reports whether it changed one. */
+static enum store_status run_change(struct sqlite_conn *c, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    enum store_status s = status_of(c, rc);
+    if (s == STORE_OK && sqlite3_changes(c->db) == 0)
+        s = STORE_NOT_FOUND;
+    done(st);
+    return s;
+}
+
+static enum store_status exec_sql(struct store_conn *base, const char *sql)
+{
+    struct sqlite_conn *c = sq(base);
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite exec failed: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return rc == SQLITE_BUSY ? STORE_UNAVAILABLE : STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static void close_conn(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    for (int i = 0; i < F_MASKS; i++) {
+        sqlite3_finalize(c->rec_list[i]);
+        sqlite3_finalize(c->rec_count[i]);
+    }
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static struct store_conn *open_conn(const char *path, char *err, size_t errlen)
+{
+    struct sqlite_conn *c = xcalloc(1, sizeof(*c));
+    c->base.ops = &store_sqlite_ops;
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->db, 5000);
+    /* WAL lets readers on other threads and processes go on while one writer commits;
+     * synchronous=FULL makes each acknowledged commit survive power loss, not only a crash. */
+    const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, msg ? msg : "cannot configure");
+        sqlite3_free(msg);
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    return &c->base;
+}
+
+static int schema_version(struct sqlite_conn *c)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
+                           &st, NULL) != SQLITE_OK) {
+        return 0;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static bool is_initialized(struct store_conn *base)
+{
+    return schema_version(sq(base)) > 0;
+}
+
+static enum store_status migrate(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    /* BEGIN IMMEDIATE takes the write lock first, so two processes starting at once apply
+     * each migration exactly once: the second waits, then sees the new version. */
+    enum store_status s = exec_sql(base, "BEGIN IMMEDIATE");
+    if (s != STORE_OK)
+        return s;
+    s = exec_sql(base, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                       "KEY, applied_at INTEGER NOT NULL)");
+    if (s != STORE_OK)
+        goto out;
+    for (size_t v = (size_t)schema_version(c); v < store_sqlite_migrations_count; v++) {
+        s = exec_sql(base, store_sqlite_migrations[v]);
+        if (s != STORE_OK)
+            goto out;
+        char sql[128];
+        snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations VALUES (%zu, %lld)", v + 1,
+                 (long long)time_now_ms());
+        s = exec_sql(base, sql);
+        if (s != STORE_OK)
+            goto out;
+    }
+    s = exec_sql(base, "COMMIT");
+out:
+    if (s != STORE_OK)
+        exec_sql(base, "ROLLBACK");
+    return s;
+}
+
+static enum store_status account_insert(struct store_conn *base, const struct store_account *a)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_ACCOUNT_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, a->id);
+    bind_text(st, 2, a->name);
+    bind_text(st, 3, a->plan);
+    sqlite3_bind_int(st, 4, a->has_api_access);
+    bind_id(st, 5, a->owner_id);
+    sqlite3_bind_int64(st, 6, a->created_at);
+    sqlite3_bind_int64(st, 7, a->updated_at);
+    return run_change(c, st);
+}
+
+static enum store_status account_get(struct store_conn *base, struct arena *ar, const char *id,
+                                     struct store_account *out)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_ACCOUNT_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK) {
+        col_id(st, 0, out->id);
+        out->name = col_str(ar, st, 1);
+        out->plan = col_str(ar, st, 2);
+        out->has_api_access = sqlite3_column_int(st, 3) != 0;
+        col_id(st, 4, out->owner_id);
+        out->created_at = sqlite3_column_int64(st, 5);
+        out->updated_at = sqlite3_column_int64(st, 6);
+    }
+    done(st);
+    return s;
+}
+
+static enum store_status account_update(struct store_conn *base, const char *id, const char *plan,
+                                        int api_access, int64_t now)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_ACCOUNT_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    bind_text(st, 2, plan);
+    sqlite3_bind_int(st, 3, api_access);
+    sqlite3_bind_int64(st, 4, now);
+    return run_change(c, st);
+}
+
+static enum store_status account_any(struct store_conn *base, bool *has_any)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_ACCOUNT_ANY);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    *has_any = rc == SQLITE_ROW;
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status user_insert(struct store_conn *base, const struct store_user *u)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_USER_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, u->account_id);
+    bind_text(st, 2, u->id);
+    bind_text(st, 3, u->email);
+    bind_text(st, 4, u->name ? u->name : "");
+    bind_text(st, 5, u->given_name);
+    bind_text(st, 6, u->family_name);
+    bind_text(st, 7, u->external_id);
+    sqlite3_bind_int(st, 8, u->is_admin);
+    sqlite3_bind_int(st, 9, u->is_member);
+    sqlite3_bind_int(st, 10, u->is_editor);
+    sqlite3_bind_int(st, 11, u->is_active);
+    sqlite3_bind_int(st, 12, u->has_avatar);
+    sqlite3_bind_int(st, 13, u->notify_first_view);
+    sqlite3_bind_int(st, 14, u->notify_new_account_recording);
+    sqlite3_bind_int(st, 15, u->notify_new_recording);
+    sqlite3_bind_int64(st, 16, u->created_at);
+    sqlite3_bind_int64(st, 17, u->updated_at);
+    return run_change(c, st);
+}
+
+static void row_to_user(struct arena *ar, sqlite3_stmt *st, struct store_user *u)
+{
+    col_id(st, 0, u->id);
+    col_id(st, 1, u->account_id);
+    u->email = col_str(ar, st, 2);
+    u->name = col_str(ar, st, 3);
+    u->given_name = col_str(ar, st, 4);
+    u->family_name = col_str(ar, st, 5);
+    u->external_id = col_str(ar, st, 6);
+    u->is_admin = sqlite3_column_int(st, 7) != 0;
+    u->is_member = sqlite3_column_int(st, 8) != 0;
+    u->is_editor = sqlite3_column_int(st, 9) != 0;
+    u->is_active = sqlite3_column_int(st, 10) != 0;
+    u->has_avatar = sqlite3_column_int(st, 11) != 0;
+    u->notify_first_view = sqlite3_column_int(st, 12) != 0;
+    u->notify_new_account_recording = sqlite3_column_int(st, 13) != 0;
+    u->notify_new_recording = sqlite3_column_int(st, 14) != 0;
+    u->version = sqlite3_column_int64(st, 15);
+    u->created_at = sqlite3_column_int64(st, 16);
+    u->updated_at = sqlite3_column_int64(st, 17);
+    u->is_owner = sqlite3_column_int(st, 18) != 0;
+}
+
+static enum store_status user_one(struct sqlite_conn *c, struct arena *ar, enum stmt_id id,
+                                  const char *account_id, const char *key, struct store_user *out)
+{
+    sqlite3_stmt *st = stmt(c, id);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, key);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK)
+        row_to_user(ar, st, out);
+    done(st);
+    return s;
+}
+
+static enum store_status user_get(struct store_conn *base, struct arena *ar, const char *account_id,
+                                  const char *id, struct store_user *out)
+{
+    return user_one(sq(base), ar, ST_USER_GET, account_id, id, out);
+}
+
+static enum store_status user_find_by_email(struct store_conn *base, struct arena *ar,
+                                            const char *account_id, const char *email,
+                                            struct store_user *out)
+{
+    return user_one(sq(base), ar, ST_USER_BY_EMAIL, account_id, email, out);
+}
+
+static enum store_status count_rows(struct sqlite_conn *c, sqlite3_stmt *st, int64_t *total)
+{
+    int rc = sqlite3_step(st);
+    enum store_status s = status_of(c, rc);
+    *total = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    done(st);
+    return s;
+}
+
+static enum store_status user_list(struct store_conn *base, struct arena *ar,
+                                   const char *account_id, int64_t offset, int64_t limit,
+                                   struct store_user **rows, size_t *n, int64_t *total)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *cnt = stmt(c, ST_USER_COUNT);
+    sqlite3_stmt *st = stmt(c, ST_USER_LIST);
+    if (!cnt || !st)
+        return STORE_ERROR;
+    bind_text(cnt, 1, account_id);
+    enum store_status s = count_rows(c, cnt, total);
+    if (s != STORE_OK)
+        return s;
+    *rows = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
+    *n = 0;
+    bind_text(st, 1, account_id);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < limit)
+        row_to_user(ar, st, &(*rows)[(*n)++]);
+    s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status user_set_password(struct store_conn *base, const char *account_id,
+                                           const char *user_id, const char *hash, int64_t now)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_USER_PASSWORD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, user_id);
+    bind_text(st, 3, hash);
+    sqlite3_bind_int64(st, 4, now);
+    return run_change(c, st);
+}
+
+static enum store_status token_insert(struct store_conn *base, enum store_token_kind kind,
+                                      const struct store_token *t)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_INSERT : ST_STOKEN_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, t->account_id);
+    bind_text(st, 2, t->id);
+    if (kind == STORE_TOKEN_PERSONAL) {
+        bind_text(st, 3, t->user_id);
+        bind_text(st, 4, t->name);
+    }
+    sqlite3_bind_blob(st, 5, t->hash, (int)t->hash_len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, t->secret, (int)t->secret_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, t->created_at);
+    return run_change(c, st);
+}
+
+static void row_to_token(struct arena *ar, sqlite3_stmt *st, struct store_token *t)
+{
+    col_id(st, 0, t->id);
+    col_id(st, 1, t->account_id);
+    t->name = col_str(ar, st, 2);
+    t->hash = col_blob(ar, st, 3, &t->hash_len);
+    t->secret = col_blob(ar, st, 4, &t->secret_len);
+    t->created_at = sqlite3_column_int64(st, 5);
+    t->revoked_at = sqlite3_column_int64(st, 6);
+    col_id(st, 7, t->user_id);
+    t->last_used_at = sqlite3_column_int64(st, 8);
+}
+
+static enum store_status token_get(struct store_conn *base, struct arena *ar,
+                                   enum store_token_kind kind, const char *id,
+                                   struct store_token *out)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_GET : ST_STOKEN_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK)
+        row_to_token(ar, st, out);
+    done(st);
+    return s;
+}
+
+static enum store_status token_list(struct store_conn *base, struct arena *ar,
+                                    const char *account_id, const char *user_id,
+                                    struct store_token **rows, size_t *n)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_PTOKEN_LIST);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, user_id);
+    size_t cap = 8;
+    *rows = arena_calloc(ar, cap, sizeof(**rows));
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            struct store_token *grown = arena_calloc(ar, cap * 2, sizeof(*grown));
+            memcpy(grown, *rows, cap * sizeof(*grown));
+            *rows = grown;
+            cap *= 2;
+        }
+        row_to_token(ar, st, &(*rows)[(*n)++]);
+    }
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status token_rename(struct store_conn *base, const char *account_id,
+                                      const char *id, const char *name)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_PTOKEN_RENAME);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    bind_text(st, 3, name);
+    return run_change(c, st);
+}
+
+static enum store_status token_revoke(struct store_conn *base, enum store_token_kind kind,
+                                      const char *account_id, const char *id, int64_t now)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_REVOKE : ST_STOKEN_REVOKE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    sqlite3_bind_int64(st, 3, now);
+    return run_change(c, st);
+}
+
+static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
+                                     enum store_token_kind kind, const unsigned char *hash,
+                                     size_t hash_len, struct store_principal *out)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_AUTH : ST_STOKEN_AUTH);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK) {
+        col_id(st, 0, out->token_id);
+        col_id(st, 1, out->account_id);
+        col_id(st, 2, out->user_id);
+        out->plan = col_str(ar, st, 3);
+        out->has_api_access = sqlite3_column_int(st, 4) != 0;
+        out->is_revoked = sqlite3_column_int(st, 5) != 0;
+        out->is_user_active = sqlite3_column_int(st, 6) != 0;
+        out->is_admin = sqlite3_column_int(st, 7) != 0;
+        out->is_owner = sqlite3_column_int(st, 8) != 0;
+    }
+    done(st);
+    return s;
+}
+
+static enum store_status recording_insert(struct store_conn *base, const struct store_recording *r)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_RECORDING_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, r->id);
+    bind_text(st, 2, r->account_id);
+    bind_id(st, 3, r->user_id);
+    bind_text(st, 4, r->user_email);
+    bind_text(st, 5, r->user_name);
+    bind_text(st, 6, r->title);
+    bind_text(st, 7, r->summary);
+    bind_text(st, 8, r->description);
+    sqlite3_bind_int64(st, 9, r->created_at);
+    sqlite3_bind_int64(st, 10, r->updated_at);
+    sqlite3_bind_int64(st, 11, r->duration);
+    sqlite3_bind_int64(st, 12, r->impressions_count);
+    bind_text(st, 13, r->recording_type);
+    bind_text(st, 14, r->recording_source);
+    bind_text(st, 15, r->url);
+    bind_text(st, 16, r->helpdesk_info ? r->helpdesk_info : "{}");
+    bind_text(st, 17, r->ticket_id);
+    bind_text(st, 18, r->provider);
+    bind_text(st, 19, r->vendor);
+    bind_text(st, 20, r->ip_address);
+    bind_text(st, 21, r->timezone);
+    bind_text(st, 22, r->network_type);
+    bind_text(st, 23, r->isp);
+    bind_text(st, 24, r->console_logs);
+    bind_text(st, 25, r->customer_email);
+    return run_change(c, st);
+}
+
+static void row_to_recording(struct arena *ar, sqlite3_stmt *st, struct store_recording *r)
+{
+    col_id(st, 0, r->id);
+    col_id(st, 1, r->account_id);
+    col_id(st, 2, r->user_id);
+    r->user_email = col_str(ar, st, 3);
+    r->user_name = col_str(ar, st, 4);
+    r->title = col_str(ar, st, 5);
+    r->summary = col_str(ar, st, 6);
+    r->description = col_str(ar, st, 7);
+    r->created_at = sqlite3_column_int64(st, 8);
+    r->updated_at = sqlite3_column_int64(st, 9);
+    r->duration = sqlite3_column_int64(st, 10);
+    r->impressions_count = sqlite3_column_int64(st, 11);
+    r->recording_type = col_str(ar, st, 12);
+    r->recording_source = col_str(ar, st, 13);
+    r->url = col_str(ar, st, 14);
+    r->helpdesk_info = col_str(ar, st, 15);
+    r->ticket_id = col_str(ar, st, 16);
+    r->provider = col_str(ar, st, 17);
+    r->vendor = col_str(ar, st, 18);
+    r->ip_address = col_str(ar, st, 19);
+    r->timezone = col_str(ar, st, 20);
+    r->network_type = col_str(ar, st, 21);
+    r->isp = col_str(ar, st, 22);
+    r->console_logs = col_str(ar, st, 23);
+    r->customer_email = col_str(ar, st, 24);
+}
+
+static enum store_status recording_get(struct store_conn *base, struct arena *ar,
+                                       const char *account_id, const char *user_id, const char *id,
+                                       struct store_recording *out)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_RECORDING_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    bind_text(st, 3, user_id);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK)
+        row_to_recording(ar, st, out);
+    done(st);
+    return s;
+}
+
+static unsigned query_mask(const struct store_recording_query *q)
+{
+    unsigned m = 0;
+    m |= q->user_id ? F_USER : 0;
+    m |= q->ticket_id ? F_TICKET : 0;
+    m |= q->provider ? F_PROVIDER : 0;
+    m |= q->customer_email ? F_CUSTOMER : 0;
+    m |= q->user_email ? F_USER_EMAIL : 0;
+    m |= q->has_created_after ? F_CREATED_AFTER : 0;
+    m |= q->has_created_before ? F_CREATED_BEFORE : 0;
+    m |= q->has_updated_after ? F_UPDATED_AFTER : 0;
+    return m;
+}
+
+/* Parameters keep fixed numbers whatever the mask, so binding never depends on it. */
+static void where_clause(char *out, size_t len, unsigned m)
+{
+    snprintf(out, len, "WHERE account_id = ?1%s%s%s%s%s%s%s%s",
+             m & F_USER ? " AND user_id = ?2" : "", m & F_TICKET ? " AND ticket_id = ?3" : "",
+             m & F_PROVIDER ? " AND provider = ?4" : "",
+             m & F_CUSTOMER ? " AND customer_email_lower = lower(?5)" : "",
+             m & F_USER_EMAIL ? " AND user_email_lower = lower(?6)" : "",
+             m & F_CREATED_AFTER ? " AND created_at > ?7" : "",
+             m & F_CREATED_BEFORE ? " AND created_at < ?8" : "",
+             m & F_UPDATED_AFTER ? " AND updated_at > ?9" : "");
+}
+
+static void bind_query(sqlite3_stmt *st, const struct store_recording_query *q)
+{
+    int max = sqlite3_bind_parameter_count(st);
+    bind_text(st, 1, q->account_id);
+    if (max >= 2)
+        bind_text(st, 2, q->user_id);
+    if (max >= 3)
+        bind_text(st, 3, q->ticket_id);
+    if (max >= 4)
+        bind_text(st, 4, q->provider);
+    if (max >= 5)
+        bind_text(st, 5, q->customer_email);
+    if (max >= 6)
+        bind_text(st, 6, q->user_email);
+    if (max >= 7)
+        sqlite3_bind_int64(st, 7, q->created_after);
+    if (max >= 8)
+        sqlite3_bind_int64(st, 8, q->created_before);
+    if (max >= 9)
+        sqlite3_bind_int64(st, 9, q->updated_after);
+}
+
+static enum store_status recording_list(struct store_conn *base, struct arena *ar,
+                                        const struct store_recording_query *q,
+                                        struct store_recording **rows, size_t *n, int64_t *total)
+{
+    struct sqlite_conn *c = sq(base);
+    unsigned m = query_mask(q);
+    char where[512], sql[1024];
+    where_clause(where, sizeof(where), m);
+    /* Every statement names ?9 and ?10/?11 so that parameter numbers stay fixed. */
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM recordings %s AND ?9 IS ?9", where);
+    sqlite3_stmt *cnt = prepare(c, &c->rec_count[m], sql);
+    snprintf(sql, sizeof(sql),
+             "SELECT " REC_COLS "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
+             "DESC LIMIT ?10 OFFSET ?11",
+             where);
+    sqlite3_stmt *st = prepare(c, &c->rec_list[m], sql);
+    if (!cnt || !st)
+        return STORE_ERROR;
+    bind_query(cnt, q);
+    enum store_status s = count_rows(c, cnt, total);
+    if (s != STORE_OK)
+        return s;
+    *n = 0;
+    *rows = arena_calloc(ar, (size_t)(q->limit > 0 ? q->limit : 1), sizeof(**rows));
+    bind_query(st, q);
+    sqlite3_bind_int64(st, 10, q->limit);
+    sqlite3_bind_int64(st, 11, q->offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < q->limit)
+        row_to_recording(ar, st, &(*rows)[(*n)++]);
+    s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status recording_update(struct store_conn *base, const char *account_id,
+                                          const char *id, const struct store_recording_update *u)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_RECORDING_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    sqlite3_bind_int(st, 3, u->has_title);
+    bind_text(st, 4, u->title);
+    sqlite3_bind_int(st, 5, u->has_summary);
+    bind_text(st, 6, u->summary);
+    sqlite3_bind_int(st, 7, u->has_description);
+    bind_text(st, 8, u->description);
+    sqlite3_bind_int64(st, 9, u->updated_at);
+    return run_change(c, st);
+}
+
+const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .open = open_conn,
+    .close = close_conn,
+    .migrate = migrate,
+    .is_initialized = is_initialized,
+    .exec = exec_sql,
+    .account_insert = account_insert,
+    .account_get = account_get,
+    .account_update = account_update,
+    .account_any = account_any,
+    .user_insert = user_insert,
+    .user_get = user_get,
+    .user_find_by_email = user_find_by_email,
+    .user_list = user_list,
+    .user_set_password = user_set_password,
+    .token_insert = token_insert,
+    .token_get = token_get,
+    .token_list = token_list,
+    .token_rename = token_rename,
+    .token_revoke = token_revoke,
+    .auth_lookup = auth_lookup,
+    .recording_insert = recording_insert,
+    .recording_get = recording_get,
+    .recording_list = recording_list,
+    .recording_update = recording_update,
+};

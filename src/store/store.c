@@ -1,0 +1,292 @@
+/* Chooses the backend from the database URL, keeps one connection per thread, and forwards
+ * each store call to the backend's function table. */
+#include "store_int.h"
+
+#include "core/xalloc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+    const struct store_ops *ops;
+    char *target; /* what the backend opens: a file path or a libpq URI */
+    char *key_path;
+    uint64_t serial;
+    pthread_mutex_t lock;
+    struct store_conn *conns;
+};
+
+static atomic_uint_fast64_t next_serial = 1;
+
+enum { THREAD_CACHE = 4 };
+static _Thread_local struct {
+    uint64_t serial;
+    struct store_conn *conn;
+} thread_conns[THREAD_CACHE];
+
+const char *store_status_name(enum store_status s)
+{
+    switch (s) {
+#define STORE_NAME(name, text)                                                                     \
+    case name:                                                                                     \
+        return text;
+        STORE_STATUS_MAP(STORE_NAME)
+#undef STORE_NAME
+    }
+    return "unknown";
+}
+
+void store_user_init(struct store_user *u, const char *account_id, const char *email,
+                     const char *name, int64_t now)
+{
+    memset(u, 0, sizeof(*u));
+    uuid_v7_new(u->id);
+    snprintf(u->account_id, sizeof(u->account_id), "%s", account_id);
+    u->email = (char *)email;
+    u->name = (char *)(name ? name : "");
+    u->is_member = true;
+    u->is_active = true;
+    u->notify_first_view = true;
+    u->notify_new_account_recording = true;
+    u->notify_new_recording = true;
+    u->version = 1;
+    u->created_at = now;
+    u->updated_at = now;
+}
+
+const char *store_user_role(const struct store_user *u)
+{
+    if (u->is_owner)
+        return "owner";
+    if (u->is_admin)
+        return "admin";
+    if (u->is_editor)
+        return "editor";
+    return "member";
+}
+
+struct store *store_open(const char *url, char *err, size_t errlen)
+{
+    const struct store_ops *ops = NULL;
+    const char *target = url;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        snprintf(err, errlen, "the PostgreSQL backend is not built into this version");
+        return NULL;
+    }
+    if (strncmp(url, "sqlite:", 7) == 0)
+        target = url + 7;
+    if (strstr(url, "://") && strncmp(url, "sqlite:", 7) != 0) {
+        snprintf(err, errlen, "unsupported database URL scheme in '%s'", url);
+        return NULL;
+    }
+    if (*target == '\0') {
+        snprintf(err, errlen, "database URL '%s' names no file", url);
+        return NULL;
+    }
+    ops = &store_sqlite_ops;
+    struct store *s = xcalloc(1, sizeof(*s));
+    s->ops = ops;
+    s->target = xstrdup(target);
+    size_t n = strlen(target) + 5;
+    s->key_path = xmalloc(n);
+    snprintf(s->key_path, n, "%s.key", target);
+    s->serial = atomic_fetch_add(&next_serial, 1);
+    pthread_mutex_init(&s->lock, NULL);
+    return s;
+}
+
+void store_free(struct store *s)
+{
+    if (!s)
+        return;
+    struct store_conn *c = s->conns;
+    while (c) {
+        struct store_conn *next = c->next;
+        c->ops->close(c);
+        c = next;
+    }
+    for (int i = 0; i < THREAD_CACHE; i++) {
+        if (thread_conns[i].serial == s->serial)
+            thread_conns[i].serial = 0;
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s->target);
+    free(s->key_path);
+    free(s);
+}
+
+const char *store_default_key_path(const struct store *s)
+{
+    return s->key_path;
+}
+
+struct store_conn *store_conn_get(struct store *s)
+{
+    int free_slot = -1;
+    for (int i = 0; i < THREAD_CACHE; i++) {
+        if (thread_conns[i].serial == s->serial)
+            return thread_conns[i].conn;
+        if (free_slot < 0 && thread_conns[i].serial == 0)
+            free_slot = i;
+    }
+    char err[256];
+    struct store_conn *c = s->ops->open(s->target, err, sizeof(err));
+    if (!c) {
+        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot open database: %s\"}\n", err);
+        return NULL;
+    }
+    pthread_mutex_lock(&s->lock);
+    c->next = s->conns;
+    s->conns = c;
+    pthread_mutex_unlock(&s->lock);
+    if (free_slot < 0)
+        free_slot = 0; /* a thread using more than THREAD_CACHE stores re-opens; rare */
+    thread_conns[free_slot].serial = s->serial;
+    thread_conns[free_slot].conn = c;
+    return c;
+}
+
+enum store_status store_migrate(struct store_conn *c)
+{
+    return c->ops->migrate(c);
+}
+
+bool store_is_initialized(struct store_conn *c)
+{
+    return c->ops->is_initialized(c);
+}
+
+enum store_status store_begin(struct store_conn *c)
+{
+    return c->ops->exec(c, "BEGIN");
+}
+
+enum store_status store_commit(struct store_conn *c)
+{
+    return c->ops->exec(c, "COMMIT");
+}
+
+void store_rollback(struct store_conn *c)
+{
+    (void)c->ops->exec(c, "ROLLBACK");
+}
+
+enum store_status store_account_insert(struct store_conn *c, const struct store_account *a)
+{
+    return c->ops->account_insert(c, a);
+}
+
+enum store_status store_account_get(struct store_conn *c, struct arena *ar, const char *id,
+                                    struct store_account *out)
+{
+    return c->ops->account_get(c, ar, id, out);
+}
+
+enum store_status store_account_update(struct store_conn *c, const char *id, const char *plan,
+                                       int api_access, int64_t now)
+{
+    return c->ops->account_update(c, id, plan, api_access, now);
+}
+
+enum store_status store_account_any(struct store_conn *c, bool *has_any)
+{
+    return c->ops->account_any(c, has_any);
+}
+
+enum store_status store_user_insert(struct store_conn *c, const struct store_user *u)
+{
+    return c->ops->user_insert(c, u);
+}
+
+enum store_status store_user_get(struct store_conn *c, struct arena *ar, const char *account_id,
+                                 const char *id, struct store_user *out)
+{
+    return c->ops->user_get(c, ar, account_id, id, out);
+}
+
+enum store_status store_user_find_by_email(struct store_conn *c, struct arena *ar,
+                                           const char *account_id, const char *email,
+                                           struct store_user *out)
+{
+    return c->ops->user_find_by_email(c, ar, account_id, email, out);
+}
+
+enum store_status store_user_list(struct store_conn *c, struct arena *ar, const char *account_id,
+                                  int64_t offset, int64_t limit, struct store_user **rows,
+                                  size_t *n, int64_t *total)
+{
+    return c->ops->user_list(c, ar, account_id, offset, limit, rows, n, total);
+}
+
+enum store_status store_user_set_password(struct store_conn *c, const char *account_id,
+                                          const char *user_id, const char *password_hash,
+                                          int64_t now)
+{
+    return c->ops->user_set_password(c, account_id, user_id, password_hash, now);
+}
+
+enum store_status store_token_insert(struct store_conn *c, enum store_token_kind kind,
+                                     const struct store_token *t)
+{
+    return c->ops->token_insert(c, kind, t);
+}
+
+enum store_status store_token_get(struct store_conn *c, struct arena *ar,
+                                  enum store_token_kind kind, const char *id,
+                                  struct store_token *out)
+{
+    return c->ops->token_get(c, ar, kind, id, out);
+}
+
+enum store_status store_token_list(struct store_conn *c, struct arena *ar, const char *account_id,
+                                   const char *user_id, struct store_token **rows, size_t *n)
+{
+    return c->ops->token_list(c, ar, account_id, user_id, rows, n);
+}
+
+enum store_status store_token_rename(struct store_conn *c, const char *account_id, const char *id,
+                                     const char *name)
+{
+    return c->ops->token_rename(c, account_id, id, name);
+}
+
+enum store_status store_token_revoke(struct store_conn *c, enum store_token_kind kind,
+                                     const char *account_id, const char *id, int64_t now)
+{
+    return c->ops->token_revoke(c, kind, account_id, id, now);
+}
+
+enum store_status store_auth_lookup(struct store_conn *c, struct arena *ar,
+                                    enum store_token_kind kind, const unsigned char *hash,
+                                    size_t hash_len, struct store_principal *out)
+{
+    return c->ops->auth_lookup(c, ar, kind, hash, hash_len, out);
+}
+
+enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
+{
+    return c->ops->recording_insert(c, r);
+}
+
+enum store_status store_recording_get(struct store_conn *c, struct arena *ar,
+                                      const char *account_id, const char *user_id, const char *id,
+                                      struct store_recording *out)
+{
+    return c->ops->recording_get(c, ar, account_id, user_id, id, out);
+}
+
+enum store_status store_recording_list(struct store_conn *c, struct arena *ar,
+                                       const struct store_recording_query *q,
+                                       struct store_recording **rows, size_t *n, int64_t *total)
+{
+    return c->ops->recording_list(c, ar, q, rows, n, total);
+}
+
+enum store_status store_recording_update(struct store_conn *c, const char *account_id,
+                                         const char *id, const struct store_recording_update *u)
+{
+    return c->ops->recording_update(c, account_id, id, u);
+}

@@ -1,0 +1,206 @@
+/* The one storage interface: every handler and command reads and writes through these
+ * functions, whatever the backend. Knows nothing of HTTP or JSON. Every function that touches
+ * account data takes the account id and filters by it. */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include "core/arena.h"
+#include "core/uuid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_STATUS_MAP(X)                                                                        \
+    X(STORE_OK, "ok")                                                                              \
+    X(STORE_NOT_FOUND, "not found")                                                                \
+    X(STORE_CONFLICT, "conflict")                                                                  \
+    X(STORE_STALE, "stale version")                                                                \
+    X(STORE_INVALID, "invalid argument")                                                           \
+    X(STORE_UNAVAILABLE, "database unavailable")                                                   \
+    X(STORE_ERROR, "database error")
+
+enum store_status {
+#define STORE_ENUM(name, text) name,
+    STORE_STATUS_MAP(STORE_ENUM)
+#undef STORE_ENUM
+};
+
+/* Returns a static name for a status, for logs. */
+const char *store_status_name(enum store_status s);
+
+enum store_token_kind { STORE_TOKEN_PERSONAL, STORE_TOKEN_SCIM };
+
+struct store_account {
+    char id[UUID_LEN];
+    char *name;
+    char *plan; /* "enterprise", "business" or "starter" */
+    bool has_api_access;
+    char owner_id[UUID_LEN];
+    int64_t created_at, updated_at;
+};
+
+struct store_user {
+    char id[UUID_LEN];
+    char account_id[UUID_LEN];
+    char *email;
+    char *name;
+    char *given_name;  /* may be NULL */
+    char *family_name; /* may be NULL */
+    char *external_id; /* may be NULL */
+    bool is_admin, is_member, is_editor, is_active, has_avatar, is_owner;
+    bool notify_first_view, notify_new_account_recording, notify_new_recording;
+    int64_t version;
+    int64_t created_at, updated_at;
+};
+
+/* A stored token: the keyed hash finds it; secret is the raw value, encrypted by auth/. */
+struct store_token {
+    char id[UUID_LEN];
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN]; /* empty for SCIM tokens */
+    char *name;
+    unsigned char *hash;
+    size_t hash_len;
+    unsigned char *secret;
+    size_t secret_len;
+    int64_t created_at, last_used_at, revoked_at; /* 0 when never */
+};
+
+/* What a presented token resolves to; filled by store_auth_lookup. */
+struct store_principal {
+    char token_id[UUID_LEN];
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN];
+    char *plan;
+    bool has_api_access;
+    bool is_revoked;
+    bool is_user_active; /* false also when the user row is gone */
+    bool is_admin, is_owner;
+};
+
+struct store_recording {
+    char id[UUID_LEN];
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN];       /* empty when the user was deleted */
+    char *user_email, *user_name; /* as when the recording was made */
+    char *title, *summary, *description;
+    int64_t created_at, updated_at;
+    int64_t duration, impressions_count;
+    char *recording_type, *recording_source, *url;
+    char *helpdesk_info;        /* JSON object text, "{}" when none */
+    char *ticket_id, *provider; /* copied out of helpdesk_info for filtering */
+    char *vendor, *ip_address, *timezone, *network_type, *isp;
+    char *console_logs;
+    char *customer_email;
+};
+
+/* Filters of a recording list; NULL strings and zero times are "no filter". */
+struct store_recording_query {
+    const char *account_id;
+    const char *user_id; /* only this user's recordings; NULL for all */
+    const char *ticket_id, *provider, *customer_email, *user_email;
+    int64_t created_after, created_before, updated_after;
+    bool has_created_after, has_created_before, has_updated_after;
+    int64_t offset, limit;
+};
+
+/* Which recording fields an update sets. */
+struct store_recording_update {
+    bool has_title, has_summary, has_description;
+    const char *title, *summary, *description; /* summary/description may be NULL */
+    int64_t updated_at;
+};
+
+struct store;
+struct store_conn;
+
+/* Opens a store for url ("sqlite:PATH", a bare path, or "postgresql://..."). Returns NULL and
+ * writes a message into err (errlen bytes) when the URL is bad or the backend is missing.
+ * Connections are opened lazily, one per thread. Free with store_free. */
+struct store *store_open(const char *url, char *err, size_t errlen);
+/* Closes every connection and frees the store. NULL is a no-op. */
+void store_free(struct store *s);
+/* Returns the calling thread's connection, opening it on first use; NULL when the database
+ * cannot be reached. Owned by the store. */
+struct store_conn *store_conn_get(struct store *s);
+/* Returns the path of the key file that belongs beside this database by default. */
+const char *store_default_key_path(const struct store *s);
+
+/* Creates or upgrades the schema; safe when several processes start at once. */
+enum store_status store_migrate(struct store_conn *c);
+/* Returns true when the schema has at least one migration applied. */
+bool store_is_initialized(struct store_conn *c);
+
+enum store_status store_begin(struct store_conn *c);
+enum store_status store_commit(struct store_conn *c);
+/* Rolls back the open transaction; errors are ignored. */
+void store_rollback(struct store_conn *c);
+
+/* Accounts. */
+enum store_status store_account_insert(struct store_conn *c, const struct store_account *a);
+enum store_status store_account_get(struct store_conn *c, struct arena *ar, const char *id,
+                                    struct store_account *out);
+/* Sets plan (when not NULL) and API access (when api_access >= 0). */
+enum store_status store_account_update(struct store_conn *c, const char *id, const char *plan,
+                                       int api_access, int64_t now);
+/* Returns STORE_OK and true in *has_any when at least one account exists. */
+enum store_status store_account_any(struct store_conn *c, bool *has_any);
+
+/* Fills u with a new active user of the account: fresh id, the default roles (member only),
+ * notifications on, times now. Strings are borrowed. */
+void store_user_init(struct store_user *u, const char *account_id, const char *email,
+                     const char *name, int64_t now);
+
+/* Returns the REST role name: "owner", else "admin", else "editor", else "member". */
+const char *store_user_role(const struct store_user *u);
+
+/* Users. STORE_CONFLICT when the email (case-insensitive) is taken in the account. */
+enum store_status store_user_insert(struct store_conn *c, const struct store_user *u);
+enum store_status store_user_get(struct store_conn *c, struct arena *ar, const char *account_id,
+                                 const char *id, struct store_user *out);
+enum store_status store_user_find_by_email(struct store_conn *c, struct arena *ar,
+                                           const char *account_id, const char *email,
+                                           struct store_user *out);
+/* Lists users oldest first: *rows (arena array of *n users) and *total in the account. */
+enum store_status store_user_list(struct store_conn *c, struct arena *ar, const char *account_id,
+                                  int64_t offset, int64_t limit, struct store_user **rows,
+                                  size_t *n, int64_t *total);
+enum store_status store_user_set_password(struct store_conn *c, const char *account_id,
+                                          const char *user_id, const char *password_hash,
+                                          int64_t now);
+
+/* Tokens of both kinds; personal ones carry user_id. */
+enum store_status store_token_insert(struct store_conn *c, enum store_token_kind kind,
+                                     const struct store_token *t);
+/* Finds a token by id (operator commands only). */
+enum store_status store_token_get(struct store_conn *c, struct arena *ar,
+                                  enum store_token_kind kind, const char *id,
+                                  struct store_token *out);
+/* Lists one user's personal tokens, newest first, revoked included. */
+enum store_status store_token_list(struct store_conn *c, struct arena *ar, const char *account_id,
+                                   const char *user_id, struct store_token **rows, size_t *n);
+enum store_status store_token_rename(struct store_conn *c, const char *account_id, const char *id,
+                                     const char *name);
+/* Marks the token revoked at now; STORE_NOT_FOUND when unknown. */
+enum store_status store_token_revoke(struct store_conn *c, enum store_token_kind kind,
+                                     const char *account_id, const char *id, int64_t now);
+/* Resolves a token hash to its principal; STORE_NOT_FOUND when no token has it. */
+enum store_status store_auth_lookup(struct store_conn *c, struct arena *ar,
+                                    enum store_token_kind kind, const unsigned char *hash,
+                                    size_t hash_len, struct store_principal *out);
+
+/* Recordings. */
+enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r);
+/* Gets one recording; when user_id is not NULL only that user's recording is visible. */
+enum store_status store_recording_get(struct store_conn *c, struct arena *ar,
+                                      const char *account_id, const char *user_id, const char *id,
+                                      struct store_recording *out);
+/* Lists recordings newest first (created_at, then id): *rows, *n and *total matching. */
+enum store_status store_recording_list(struct store_conn *c, struct arena *ar,
+                                       const struct store_recording_query *q,
+                                       struct store_recording **rows, size_t *n, int64_t *total);
+enum store_status store_recording_update(struct store_conn *c, const char *account_id,
+                                         const char *id, const struct store_recording_update *u);
+
+#endif

@@ -1,0 +1,68 @@
+/* What a storage backend provides: one function table per backend (sqlite.c, postgres.c).
+ * Only store.c and the backends include this. */
+#ifndef STORE_STORE_INT_H
+#define STORE_STORE_INT_H
+
+#include "store.h"
+
+struct store_ops;
+
+/* Every backend connection starts with this header. */
+struct store_conn {
+    const struct store_ops *ops;
+    struct store_conn *next; /* all connections of one store, for store_free */
+};
+
+struct store_ops {
+    const char *name;
+    /* Opens one connection to target; NULL (message in err) on failure. */
+    struct store_conn *(*open)(const char *target, char *err, size_t errlen);
+    void (*close)(struct store_conn *c);
+    enum store_status (*migrate)(struct store_conn *c);
+    bool (*is_initialized)(struct store_conn *c);
+    enum store_status (*exec)(struct store_conn *c, const char *sql);
+    enum store_status (*account_insert)(struct store_conn *c, const struct store_account *a);
+    enum store_status (*account_get)(struct store_conn *c, struct arena *ar, const char *id,
+                                     struct store_account *out);
+    enum store_status (*account_update)(struct store_conn *c, const char *id, const char *plan,
+                                        int api_access, int64_t now);
+    enum store_status (*account_any)(struct store_conn *c, bool *has_any);
+    enum store_status (*user_insert)(struct store_conn *c, const struct store_user *u);
+    enum store_status (*user_get)(struct store_conn *c, struct arena *ar, const char *account_id,
+                                  const char *id, struct store_user *out);
+    enum store_status (*user_find_by_email)(struct store_conn *c, struct arena *ar,
+                                            const char *account_id, const char *email,
+                                            struct store_user *out);
+    enum store_status (*user_list)(struct store_conn *c, struct arena *ar, const char *account_id,
+                                   int64_t offset, int64_t limit, struct store_user **rows,
+                                   size_t *n, int64_t *total);
+    enum store_status (*user_set_password)(struct store_conn *c, const char *account_id,
+                                           const char *user_id, const char *hash, int64_t now);
+    enum store_status (*token_insert)(struct store_conn *c, enum store_token_kind kind,
+                                      const struct store_token *t);
+    enum store_status (*token_get)(struct store_conn *c, struct arena *ar,
+                                   enum store_token_kind kind, const char *id,
+                                   struct store_token *out);
+    enum store_status (*token_list)(struct store_conn *c, struct arena *ar, const char *account_id,
+                                    const char *user_id, struct store_token **rows, size_t *n);
+    enum store_status (*token_rename)(struct store_conn *c, const char *account_id, const char *id,
+                                      const char *name);
+    enum store_status (*token_revoke)(struct store_conn *c, enum store_token_kind kind,
+                                      const char *account_id, const char *id, int64_t now);
+    enum store_status (*auth_lookup)(struct store_conn *c, struct arena *ar,
+                                     enum store_token_kind kind, const unsigned char *hash,
+                                     size_t hash_len, struct store_principal *out);
+    enum store_status (*recording_insert)(struct store_conn *c, const struct store_recording *r);
+    enum store_status (*recording_get)(struct store_conn *c, struct arena *ar,
+                                       const char *account_id, const char *user_id, const char *id,
+                                       struct store_recording *out);
+    enum store_status (*recording_list)(struct store_conn *c, struct arena *ar,
+                                        const struct store_recording_query *q,
+                                        struct store_recording **rows, size_t *n, int64_t *total);
+    enum store_status (*recording_update)(struct store_conn *c, const char *account_id,
+                                          const char *id, const struct store_recording_update *u);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

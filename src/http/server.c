@@ -182,7 +182,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
-static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char msg[512];
@@ -257,14 +257,16 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
 {
     if (!s)
         return;
+    /* Closing the listening socket at once makes new clients fail fast instead of waiting in
+     * the backlog of a server that will never accept them. */
     MHD_socket listen = MHD_quiesce_daemon(s->daemon);
+    if (listen != MHD_INVALID_SOCKET)
+        close(listen);
     double deadline = time_mono_ms() + grace_ms;
     while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(s->daemon);
-    if (listen != MHD_INVALID_SOCKET)
-        close(listen);
     free(s);
 }

@@ -86,7 +86,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "created_at) VALUES (?1, ?2, ?5, ?6, ?7)",
     [ST_PTOKEN_GET] = "SELECT " TOKEN_COLS ", user_id, last_used_at FROM personal_tokens "
                       "WHERE id = ?1",
-    [ST_STOKEN_GET] = "SELECT " TOKEN_COLS ", '', NULL FROM scim_tokens WHERE id = ?1",
+    [ST_STOKEN_GET] = "SELECT id, account_id, NULL, token_hash, token_secret, created_at, "
+                      "revoked_at, '', NULL FROM scim_tokens WHERE id = ?1",
     [ST_PTOKEN_LIST] = "SELECT " TOKEN_COLS ", user_id, last_used_at FROM personal_tokens "
                        "WHERE account_id = ?1 AND user_id = ?2 ORDER BY created_at DESC, id DESC",
     [ST_PTOKEN_RENAME] = "UPDATE personal_tokens SET name = ?3 WHERE id = ?2 AND "

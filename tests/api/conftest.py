@@ -1,0 +1,166 @@
+"""Black-box harness: runs the real build/screendesk binary (CLI and server) on a fresh
+database per test module, and talks to it over real HTTP."""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("SCREENDESK_BIN", os.path.join(ROOT, "build", "screendesk"))
+
+
+class Cli:
+    """Runs screendesk commands against one database."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.db = "sqlite:" + os.path.join(workdir, "test.db")
+
+    def run(self, *args, stdin=None, check=True):
+        proc = subprocess.run(
+            [BIN, *args, "--db", self.db],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=self.workdir,
+            timeout=60,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(f"screendesk {' '.join(args)} failed: {proc.stderr}")
+        return proc
+
+    def json(self, *args, stdin=None):
+        return json.loads(self.run(*args, stdin=stdin).stdout)
+
+    def account(self, name, owner_email, plan="enterprise", api_access="on"):
+        return self.json("account", "create", "--name", name, "--owner-email", owner_email,
+                         "--owner-name", name + " Owner", "--plan", plan,
+                         "--api-access", api_access)
+
+    def user(self, account_id, email, *flags, name=None):
+        args = ["user", "create", "--account", account_id, "--email", email, *flags]
+        if name:
+            args += ["--name", name]
+        return self.json(*args)
+
+    def token(self, account_id, email, name="test"):
+        return self.json("token", "create", "--account", account_id, "--email", email,
+                         "--name", name)
+
+    def import_recordings(self, account_id, records):
+        lines = "".join(json.dumps(r) + "\n" for r in records)
+        return self.json("recordings", "import", "--account", account_id, stdin=lines)
+
+
+class Server:
+    """One `screendesk serve` process on a free loopback port."""
+
+    def __init__(self, cli, *extra):
+        self.cli = cli
+        self.log_path = os.path.join(cli.workdir, f"server-{time.monotonic_ns()}.log")
+        self.log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", cli.db, "--listen", "127.0.0.1:0", "--threads", "2", *extra],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            cwd=cli.workdir,
+        )
+        self.port = self._wait_for_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def _wait_for_port(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with open(self.log_path) as f:
+                m = re.search(r"listening on https?://[^:]+:(\d+)", f.read())
+            if m:
+                return int(m.group(1))
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited: " + open(self.log_path).read())
+            time.sleep(0.02)
+        raise AssertionError("server did not start")
+
+    def log_text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return self.proc.returncode
+
+
+class Api:
+    """requests with the server's base URL and an optional token."""
+
+    def __init__(self, base, token=None):
+        self.base = base
+        self.session = requests.Session()
+        self.token = token
+
+    def request(self, method, path, token=..., **kw):
+        headers = dict(kw.pop("headers", {}) or {})
+        tok = self.token if token is ... else token
+        if tok is not None and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {tok}"
+        return self.session.request(method, self.base + path, headers=headers, timeout=30, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+
+@pytest.fixture(scope="module")
+def workdir():
+    with tempfile.TemporaryDirectory(prefix="screendesk-api-") as d:
+        yield d
+
+
+@pytest.fixture(scope="module")
+def cli(workdir):
+    c = Cli(workdir)
+    c.run("init")
+    return c
+
+
+@pytest.fixture(scope="module")
+def server(cli):
+    s = Server(cli)
+    yield s
+    code = s.stop()
+    # A clean exit matters: under the sanitizers a leak or an error makes it non-zero.
+    assert code == 0, s.log_text()[-4000:]
+
+
+def assert_rest_error(resp, status):
+    """The REST error shape of SPEC section 4."""
+    assert resp.status_code == status, resp.text
+    assert resp.headers["Content-Type"].startswith("application/json")
+    body = resp.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"message", "code"}
+    assert body["error"]["code"] == status
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,298 @@
+/* store/sqlite.c through store.h: migrations and every operation on a temporary database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fixture {
+    char path[64];
+    struct store *store;
+    struct store_conn *conn;
+    struct arena *ar;
+    struct store_account acc;
+    struct store_user owner, member;
+};
+
+static void remove_files(const char *path)
+{
+    char p[96];
+    unlink(path);
+    snprintf(p, sizeof(p), "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", path);
+    unlink(p);
+}
+
+static int setup(void **state)
+{
+    static struct fixture f;
+    memset(&f, 0, sizeof(f));
+    snprintf(f.path, sizeof(f.path), "/tmp/sd-store-test-%d.db", (int)getpid());
+    remove_files(f.path);
+    char err[256], url[96];
+    snprintf(url, sizeof(url), "sqlite:%s", f.path);
+    f.store = store_open(url, err, sizeof(err));
+    assert_non_null(f.store);
+    f.conn = store_conn_get(f.store);
+    assert_non_null(f.conn);
+    assert_false(store_is_initialized(f.conn));
+    assert_int_equal(store_migrate(f.conn), STORE_OK);
+    assert_int_equal(store_migrate(f.conn), STORE_OK); /* idempotent */
+    assert_true(store_is_initialized(f.conn));
+    f.ar = arena_new();
+    f.acc = (struct store_account){.name = "Acme",
+                                   .plan = "enterprise",
+                                   .has_api_access = true,
+                                   .created_at = 1000,
+                                   .updated_at = 1000};
+    uuid_v7_new(f.acc.id);
+    store_user_init(&f.owner, f.acc.id, "Owner@Acme.test", "Olive", 1000);
+    f.owner.is_admin = true;
+    snprintf(f.acc.owner_id, sizeof(f.acc.owner_id), "%s", f.owner.id);
+    store_user_init(&f.member, f.acc.id, "member@acme.test", "Max", 2000);
+    assert_int_equal(store_account_insert(f.conn, &f.acc), STORE_OK);
+    assert_int_equal(store_user_insert(f.conn, &f.owner), STORE_OK);
+    assert_int_equal(store_user_insert(f.conn, &f.member), STORE_OK);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    arena_free(f->ar);
+    store_free(f->store);
+    remove_files(f->path);
+    return 0;
+}
+
+static void users_are_unique_and_found_case_insensitively(void **state)
+{
+    struct fixture *f = *state;
+    struct store_user dup, u;
+    store_user_init(&dup, f->acc.id, "OWNER@acme.TEST", "Copy", 3000);
+    assert_int_equal(store_user_insert(f->conn, &dup), STORE_CONFLICT);
+    assert_int_equal(store_user_find_by_email(f->conn, f->ar, f->acc.id, "owner@ACME.test", &u),
+                     STORE_OK);
+    assert_string_equal(u.id, f->owner.id);
+    assert_string_equal(u.email, "Owner@Acme.test");
+    assert_true(u.is_owner);
+    assert_string_equal(store_user_role(&u), "owner");
+    char other[UUID_LEN];
+    uuid_v7_new(other);
+    assert_int_equal(store_user_find_by_email(f->conn, f->ar, other, "owner@acme.test", &u),
+                     STORE_NOT_FOUND);
+}
+
+static void user_list_is_oldest_first_with_total(void **state)
+{
+    struct fixture *f = *state;
+    struct store_user *rows;
+    size_t n;
+    int64_t total;
+    assert_int_equal(store_user_list(f->conn, f->ar, f->acc.id, 0, 100, &rows, &n, &total),
+                     STORE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(total, 2);
+    assert_string_equal(rows[0].id, f->owner.id);
+    assert_string_equal(rows[1].id, f->member.id);
+    assert_string_equal(store_user_role(&rows[1]), "member");
+    assert_int_equal(store_user_list(f->conn, f->ar, f->acc.id, 1, 100, &rows, &n, &total),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+}
+
+static void tokens_resolve_by_hash_until_revoked(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char hash[32] = {1, 2, 3}, secret[40] = {9};
+    struct store_token t = {.name = "ci",
+                            .hash = hash,
+                            .hash_len = 32,
+                            .secret = secret,
+                            .secret_len = 40,
+                            .created_at = 5000};
+    uuid_v7_new(t.id);
+    snprintf(t.account_id, sizeof(t.account_id), "%s", f->acc.id);
+    snprintf(t.user_id, sizeof(t.user_id), "%s", f->member.id);
+    assert_int_equal(store_token_insert(f->conn, STORE_TOKEN_PERSONAL, &t), STORE_OK);
+    struct store_principal p;
+    assert_int_equal(store_auth_lookup(f->conn, f->ar, STORE_TOKEN_PERSONAL, hash, 32, &p),
+                     STORE_OK);
+    assert_string_equal(p.user_id, f->member.id);
+    assert_string_equal(p.plan, "enterprise");
+    assert_false(p.is_revoked);
+    assert_true(p.is_user_active);
+    assert_false(p.is_admin);
+    assert_int_equal(store_auth_lookup(f->conn, f->ar, STORE_TOKEN_SCIM, hash, 32, &p),
+                     STORE_NOT_FOUND);
+    assert_int_equal(store_token_rename(f->conn, NULL, t.id, "renamed"), STORE_OK);
+    struct store_token got;
+    assert_int_equal(store_token_get(f->conn, f->ar, STORE_TOKEN_PERSONAL, t.id, &got), STORE_OK);
+    assert_string_equal(got.name, "renamed");
+    assert_int_equal(got.secret_len, 40);
+    assert_int_equal(store_token_revoke(f->conn, STORE_TOKEN_PERSONAL, NULL, t.id, 6000), STORE_OK);
+    assert_int_equal(store_auth_lookup(f->conn, f->ar, STORE_TOKEN_PERSONAL, hash, 32, &p),
+                     STORE_OK);
+    assert_true(p.is_revoked);
+    assert_int_equal(store_token_revoke(f->conn, STORE_TOKEN_PERSONAL, NULL, "nope", 6000),
+                     STORE_NOT_FOUND);
+    struct store_token *rows;
+    size_t n;
+    assert_int_equal(store_token_list(f->conn, f->ar, f->acc.id, f->member.id, &rows, &n),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].revoked_at, 6000);
+}
+
+static void insert_recording(struct fixture *f, const struct store_user *u, int64_t created,
+                             const char *ticket, char id_out[UUID_LEN])
+{
+    struct store_recording r = {.title = "t",
+                                .created_at = created,
+                                .updated_at = created,
+                                .helpdesk_info = "{}",
+                                .ticket_id = (char *)ticket,
+                                .provider = "zendesk",
+                                .user_email = u->email,
+                                .user_name = u->name,
+                                .customer_email = "C@x.test"};
+    uuid_v7_new(r.id);
+    snprintf(r.account_id, sizeof(r.account_id), "%s", f->acc.id);
+    snprintf(r.user_id, sizeof(r.user_id), "%s", u->id);
+    assert_int_equal(store_recording_insert(f->conn, &r), STORE_OK);
+    assert_int_equal(store_recording_insert(f->conn, &r), STORE_CONFLICT);
+    if (id_out)
+        memcpy(id_out, r.id, UUID_LEN);
+}
+
+static void recordings_list_filter_and_visibility(void **state)
+{
+    struct fixture *f = *state;
+    char first[UUID_LEN], mine[UUID_LEN];
+    insert_recording(f, &f->owner, 10000, "1", first);
+    insert_recording(f, &f->member, 20000, "2", mine);
+    insert_recording(f, &f->owner, 30000, "1", NULL);
+    struct store_recording_query q = {.account_id = f->acc.id, .limit = 100};
+    struct store_recording *rows;
+    size_t n;
+    int64_t total;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(rows[0].created_at, 30000); /* newest first */
+    assert_int_equal(rows[2].created_at, 10000);
+    q.ticket_id = "1";
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(total, 2);
+    q.ticket_id = NULL;
+    q.user_id = f->member.id;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].id, mine);
+    q.user_id = NULL;
+    q.customer_email = "c@X.TEST";
+    q.has_created_after = true;
+    q.created_after = 15000;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(total, 2);
+    struct store_recording r;
+    assert_int_equal(store_recording_get(f->conn, f->ar, f->acc.id, f->member.id, first, &r),
+                     STORE_NOT_FOUND);
+    assert_int_equal(store_recording_get(f->conn, f->ar, f->acc.id, NULL, first, &r), STORE_OK);
+    struct store_recording_update u = {.has_title = true,
+                                       .title = "new",
+                                       .has_summary = true,
+                                       .summary = NULL,
+                                       .updated_at = 99999};
+    assert_int_equal(store_recording_update(f->conn, f->acc.id, first, &u), STORE_OK);
+    assert_int_equal(store_recording_get(f->conn, f->ar, f->acc.id, NULL, first, &r), STORE_OK);
+    assert_string_equal(r.title, "new");
+    assert_null(r.summary);
+    assert_int_equal(r.updated_at, 99999);
+    char other[UUID_LEN];
+    uuid_v7_new(other);
+    assert_int_equal(store_recording_get(f->conn, f->ar, other, NULL, first, &r), STORE_NOT_FOUND);
+    assert_int_equal(store_recording_update(f->conn, other, first, &u), STORE_NOT_FOUND);
+}
+
+/* Every list query must be served by an index, never by scanning the table. */
+static void list_queries_use_indexes(void **state)
+{
+    struct fixture *f = *state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    const char *queries[] = {
+        "SELECT id FROM recordings WHERE account_id = 'a' ORDER BY created_at DESC, id DESC "
+        "LIMIT 100 OFFSET 100",
+        "SELECT id FROM recordings WHERE account_id = 'a' AND user_id = 'u' ORDER BY created_at "
+        "DESC, id DESC LIMIT 100",
+        "SELECT id FROM recordings WHERE account_id = 'a' AND ticket_id = '1' ORDER BY "
+        "created_at DESC, id DESC LIMIT 100",
+        "SELECT id FROM users WHERE account_id = 'a' AND email_lower = 'x'",
+        "SELECT id FROM personal_tokens WHERE token_hash = x'00'",
+    };
+    for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        char sql[512];
+        snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", queries[i]);
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *detail = (const char *)sqlite3_column_text(st, 3);
+            if (strstr(detail, "SCAN") && !strstr(detail, "INDEX"))
+                fail_msg("query %zu scans: %s", i, detail);
+            if (strstr(detail, "TEMP B-TREE"))
+                fail_msg("query %zu sorts: %s", i, detail);
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
+static void account_update_and_any(void **state)
+{
+    struct fixture *f = *state;
+    bool any = false;
+    assert_int_equal(store_account_any(f->conn, &any), STORE_OK);
+    assert_true(any);
+    assert_int_equal(store_account_update(f->conn, f->acc.id, "starter", 0, 7), STORE_OK);
+    struct store_account a;
+    assert_int_equal(store_account_get(f->conn, f->ar, f->acc.id, &a), STORE_OK);
+    assert_string_equal(a.plan, "starter");
+    assert_false(a.has_api_access);
+    assert_int_equal(store_account_update(f->conn, f->acc.id, NULL, -1, 8), STORE_OK);
+    assert_int_equal(store_account_get(f->conn, f->ar, f->acc.id, &a), STORE_OK);
+    assert_string_equal(a.plan, "starter");
+    assert_int_equal(store_account_update(f->conn, "missing", NULL, 1, 8), STORE_NOT_FOUND);
+}
+
+static void rejects_unknown_urls(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_null(store_open("mysql://localhost/x", err, sizeof(err)));
+    assert_null(store_open("sqlite:", err, sizeof(err)));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(users_are_unique_and_found_case_insensitively, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(user_list_is_oldest_first_with_total, setup, teardown),
+        cmocka_unit_test_setup_teardown(tokens_resolve_by_hash_until_revoked, setup, teardown),
+        cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),
+        cmocka_unit_test(rejects_unknown_urls),
+    };
+    return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+}

@@ -164,7 +164,7 @@ static void json_field(const cJSON *rec, const char *name, struct field *f)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, name);
     f->is_present = v != NULL;
     f->is_null = cJSON_IsNull(v);
-    f->value = cJSON_IsString(v) ? v->valuestring : NULL;
+    f->value = v && cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static void delete_json(void *json)
@@ -257,7 +257,7 @@ int api_recordings_update(struct api_call *call)
         (rc = check_text(call, "summary", &f[1], false)) ||
         (rc = check_text(call, "description", &f[2], false)))
         return rc;
-    struct store_recording r;
+    struct store_recording r = {0};
     if ((rc = load(call, &r)))
         return rc;
     struct store_recording_update u = {.has_title = f[0].is_present,

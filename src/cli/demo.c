@@ -42,7 +42,7 @@ static const char *const zones[] = {"Europe/Paris", "America/New_York", "Asia/Si
 static const char *const networks[] = {"wifi", "4g", "ethernet"};
 static const char *const isps[] = {"Orange", "Comcast", "Singtel", "Vivo"};
 
-#define PICK(list, i) (list[(size_t)(i) % (sizeof(list) / sizeof(list[0]))])
+#define PICK(list, i) ((list)[(size_t)(i) % (sizeof(list) / sizeof((list)[0]))])
 
 static enum store_status seed_recording(struct cli_env *env, struct arena *ar,
                                         const struct store_account *acc,

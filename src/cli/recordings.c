@@ -36,7 +36,8 @@ static bool import_line(struct cli_env *env, struct arena *ar, const char *accou
     bool ok = api_recording_from_json(json, ar, &r, err, errlen);
     cJSON *user_obj = cJSON_GetObjectItemCaseSensitive(json, "user");
     cJSON *given_name = user_obj ? cJSON_GetObjectItemCaseSensitive(user_obj, "name") : NULL;
-    char *name = cJSON_IsString(given_name) ? arena_strdup(ar, given_name->valuestring) : NULL;
+    char *name =
+        given_name && cJSON_IsString(given_name) ? arena_strdup(ar, given_name->valuestring) : NULL;
     cJSON_Delete(json);
     if (!ok)
         return false;

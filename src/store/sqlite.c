@@ -165,9 +165,8 @@ static enum store_status status_of(struct sqlite_conn *c, int rc)
 
 static sqlite3_stmt *prepare(struct sqlite_conn *c, sqlite3_stmt **slot, const char *sql)
 {
-    if (*slot)
-        return *slot;
-    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+    if (!*slot &&
+        sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
         log_error("sqlite prepare failed: %s", sqlite3_errmsg(c->db));
         *slot = NULL;
     }

@@ -100,6 +100,7 @@ CREATE INDEX recordings_created ON recordings (account_id, created_at DESC, id D
 CREATE INDEX recordings_user ON recordings (account_id, user_id, created_at DESC, id DESC);
 CREATE INDEX recordings_ticket ON recordings (account_id, ticket_id, created_at DESC, id DESC);
 CREATE INDEX recordings_provider ON recordings (account_id, provider, created_at DESC, id DESC);
-CREATE INDEX recordings_customer ON recordings (account_id, customer_email_lower, created_at DESC);
-CREATE INDEX recordings_user_email ON recordings (account_id, user_email_lower, created_at DESC);
+CREATE INDEX recordings_customer ON recordings (account_id, customer_email_lower, created_at DESC, id DESC);
+CREATE INDEX recordings_user_email ON recordings (account_id, user_email_lower, created_at DESC,
+                                            id DESC);
 CREATE INDEX recordings_updated ON recordings (account_id, updated_at);

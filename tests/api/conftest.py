@@ -9,11 +9,55 @@ import subprocess
 import tempfile
 import time
 
+import jsonschema
 import pytest
 import requests
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SCREENDESK_BIN", os.path.join(ROOT, "build", "screendesk"))
+
+
+OPENAPI = yaml.safe_load(open(os.path.join(ROOT, "docs", "openapi.yaml")))
+RESOLVER = jsonschema.RefResolver("", OPENAPI)
+VALIDATED = {"count": 0}
+
+
+def openapi_template(path):
+    """Returns the OpenAPI path template that matches path, or None."""
+    parts = path.split("?")[0].rstrip("/").split("/") if path != "/" else [""]
+    best = None
+    for template in OPENAPI["paths"]:
+        tparts = template.split("/")
+        if len(tparts) != len(parts):
+            continue
+        if all(t == p or (t.startswith("{") and p) for t, p in zip(tparts, parts)):
+            literal = sum(1 for t in tparts if not t.startswith("{"))
+            if best is None or literal > best[0]:
+                best = (literal, template)
+    return best[1] if best else None
+
+
+def validate_against_openapi(method, path, resp):
+    """Every JSON answer of the REST API must match docs/openapi.yaml."""
+    if path.startswith("/scim/"):
+        return
+    body = resp.json()
+    schema = {"$ref": "#/components/schemas/Error"}
+    template = openapi_template(path)
+    operation = OPENAPI["paths"].get(template, {}).get(method.lower()) if template else None
+    if operation is None or method == "HEAD":
+        assert resp.status_code >= 400, f"{method} {path} answered {resp.status_code} " \
+                                        "but is not in docs/openapi.yaml"
+    else:
+        responses = operation["responses"]
+        doc = responses.get(str(resp.status_code)) or responses.get("default")
+        assert doc, f"{method} {template}: status {resp.status_code} is not documented"
+        if "$ref" in doc:
+            doc = RESOLVER.resolve(doc["$ref"])[1]
+        schema = doc["content"]["application/json"]["schema"]
+    jsonschema.Draft202012Validator(schema, resolver=RESOLVER).validate(body)
+    VALIDATED["count"] += 1
 
 
 class Cli:
@@ -117,7 +161,10 @@ class Api:
         tok = self.token if token is ... else token
         if tok is not None and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {tok}"
-        return self.session.request(method, self.base + path, headers=headers, timeout=30, **kw)
+        resp = self.session.request(method, self.base + path, headers=headers, timeout=30, **kw)
+        if resp.headers.get("Content-Type", "").startswith("application/json") and resp.content:
+            validate_against_openapi(method, path, resp)
+        return resp
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

@@ -87,3 +87,6 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(OBJS:.o=.d) $(BUILD)/obj/main.d
+
+bench: deps $(BIN)
+	bash bench/run.sh

@@ -38,6 +38,8 @@ enum stmt_id {
     ST_RECORDING_INSERT,
     ST_RECORDING_GET,
     ST_RECORDING_UPDATE,
+    ST_ACCOUNT_RECORDINGS,
+    ST_USER_RECORDINGS,
     ST_COUNT
 };
 
@@ -112,6 +114,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "?20, ?21, ?22, ?23, ?24, ?25, lower(?25), lower(?4))",
     [ST_RECORDING_GET] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
+    [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
+    [ST_USER_RECORDINGS] = "SELECT recordings_count FROM users WHERE account_id = ?1 AND id = ?2",
     [ST_RECORDING_UPDATE] = "UPDATE recordings SET title = CASE WHEN ?3 THEN ?4 ELSE title END, "
                             "summary = CASE WHEN ?5 THEN ?6 ELSE summary END, "
                             "description = CASE WHEN ?7 THEN ?8 ELSE description END, "
@@ -809,7 +813,10 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
     where_clause(where, sizeof(where), m);
     /* Every statement names ?9 and ?10/?11 so that parameter numbers stay fixed. */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM recordings %s AND ?9 IS ?9", where);
-    sqlite3_stmt *cnt = prepare(c, &c->rec_count[m], sql);
+    /* Unfiltered lists read the counts the triggers of migration 002 keep. */
+    sqlite3_stmt *cnt = m == 0        ? stmt(c, ST_ACCOUNT_RECORDINGS)
+                        : m == F_USER ? stmt(c, ST_USER_RECORDINGS)
+                                      : prepare(c, &c->rec_count[m], sql);
     snprintf(sql, sizeof(sql),
              "SELECT " REC_COLS "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
              "DESC LIMIT ?10 OFFSET ?11",

@@ -1,10 +1,13 @@
 /* THE route table, read top to bottom, and the dispatcher: match, authorize, handle. */
 #include "api.h"
 
+#include "api/ratelimit.h"
 #include "auth/authorize.h"
+#include "core/time.h"
 #include "core/utf8.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 const struct http_route api_routes[] = {
@@ -51,6 +54,28 @@ static int authorize(struct api_call *call, enum http_auth kind)
     return api_store_error(call, STORE_ERROR, "");
 }
 
+/* Takes one request from the caller's token bucket and sets the RateLimit headers; returns 0
+ * or the 429 it answered. */
+static int rate_limit(struct api_call *call)
+{
+    struct ratelimit_result r;
+    ratelimit_take(call->app->ratelimit, call->who.token_id, time_mono_ms(), &r);
+    char text[24];
+    struct http_response *res = call->res;
+    if (!r.is_allowed) {
+        api_error(call, 429, "Too many requests; retry after %u seconds", r.retry_after);
+        snprintf(text, sizeof(text), "%u", r.retry_after);
+        http_response_header(res, call->arena, "Retry-After", text);
+    }
+    snprintf(text, sizeof(text), "%u", r.limit);
+    http_response_header(res, call->arena, "RateLimit-Limit", text);
+    snprintf(text, sizeof(text), "%u", r.remaining);
+    http_response_header(res, call->arena, "RateLimit-Remaining", text);
+    snprintf(text, sizeof(text), "%u", r.reset_s);
+    http_response_header(res, call->arena, "RateLimit-Reset", text);
+    return r.is_allowed ? 0 : 429;
+}
+
 void api_dispatch(struct http_request *req, struct http_response *res, void *app)
 {
     struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
@@ -84,6 +109,8 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
             return;
         }
         if (authorize(&call, m.route->auth))
+            return;
+        if (call.app->ratelimit && rate_limit(&call))
             return;
     }
     m.route->handler(&call);

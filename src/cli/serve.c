@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "api/api.h"
+#include "api/ratelimit.h"
 #include "core/limits.h"
 #include "core/log.h"
 
@@ -23,7 +24,7 @@ static const char usage[] =
     "  --threads N          worker threads (default: the number of CPUs)\n"
     "  --tls-cert, --tls-key  PEM files: serve HTTPS\n"
     "  --demo               seed a demo account when the database has none\n"
-    "  --rate-limit N       requests per second per token (burst 2N); 0 = off\n"
+    "  --rate-limit N       requests per second per token (burst 2N; default 100); 0 = off\n"
     "  --metrics-listen HOST:PORT  Prometheus /metrics on its own address\n";
 
 /* Splits "HOST:PORT", "[V6]:PORT", ":PORT" or "PORT"; false when malformed. */
@@ -124,11 +125,9 @@ int cli_serve(int argc, char **argv)
         threads = 2;
     if (threads_text && (!parse_count(threads_text, 256, &threads) || threads == 0))
         return cli_usage_error(usage, "--threads needs a number from 1 to 256");
-    long rate = 0;
+    long rate = LIMIT_RATE_PER_SECOND;
     if (rate_text && !parse_count(rate_text, 1000000, &rate))
         return cli_usage_error(usage, "--rate-limit needs a number of requests per second");
-    if (rate > 0)
-        return cli_usage_error(usage, "--rate-limit is not available in this version yet");
     if (metrics)
         return cli_usage_error(usage, "--metrics-listen is not available in this version yet");
     if ((cert == NULL) != (key == NULL))
@@ -140,6 +139,7 @@ int cli_serve(int argc, char **argv)
     char err[512];
     char *cert_pem = NULL, *key_pem = NULL;
     struct http_server *server = NULL;
+    struct app app = {0};
     if (cert && (!(cert_pem = read_file(cert, err, sizeof(err))) ||
                  !(key_pem = read_file(key, err, sizeof(err))))) {
         rc = cli_fail("%s", err);
@@ -153,7 +153,9 @@ int cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct app app = {.store = env.store, .keys = &env.keys};
+    app.store = env.store;
+    app.keys = &env.keys;
+    app.ratelimit = rate > 0 ? ratelimit_new((unsigned)rate) : NULL;
     struct http_server_config cfg = {.host = host,
                                      .port = port,
                                      .threads = (unsigned)threads,
@@ -185,6 +187,7 @@ int cli_serve(int argc, char **argv)
     rc = CLI_OK;
 out:
     http_server_stop(server, 10000);
+    ratelimit_free(app.ratelimit);
     free(cert_pem);
     free(key_pem);
     cli_env_close(&env);

@@ -12,5 +12,6 @@
 #define LIMIT_CONNECTIONS        4096
 #define LIMIT_CONNECTIONS_PER_IP 512
 #define LIMIT_IDLE_SECONDS       30
+#define LIMIT_RATE_PER_SECOND    100 /* per token; burst twice that */
 
 #endif

@@ -1,7 +1,9 @@
-/* The REST error shape, built here and nowhere else. */
+/* The REST error shape, built here and nowhere else; on /scim paths errors take the SCIM
+ * shape through scim_error. */
 #include "api.h"
 
 #include "core/log.h"
+#include "scim/scim.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -14,11 +16,16 @@ int api_error(struct api_call *call, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    cJSON *root = cJSON_CreateObject();
-    cJSON *err = cJSON_AddObjectToObject(root, "error");
-    cJSON_AddStringToObject(err, "message", msg);
-    cJSON_AddNumberToObject(err, "code", status);
-    http_response_json(call->res, status, "application/json", root);
+    if (call->is_scim) {
+        /* Errors before a SCIM handler runs (401, 404, 405, 413, ...) take the SCIM shape. */
+        scim_error(call, status, NULL, "%s", msg);
+    } else {
+        cJSON *root = cJSON_CreateObject();
+        cJSON *err = cJSON_AddObjectToObject(root, "error");
+        cJSON_AddStringToObject(err, "message", msg);
+        cJSON_AddNumberToObject(err, "code", status);
+        http_response_json(call->res, status, "application/json", root);
+    }
     if (status == 401)
         http_response_header(call->res, call->arena, "WWW-Authenticate",
                              "Bearer realm=\"screendesk\"");

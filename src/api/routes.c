@@ -5,6 +5,7 @@
 #include "auth/authorize.h"
 #include "core/time.h"
 #include "core/utf8.h"
+#include "scim/scim.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -20,6 +21,17 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v2/users/{}", HTTP_AUTH_PERSONAL, api_users_get},
     {"GET", "/api/v1/recordings", HTTP_AUTH_PERSONAL, api_recordings_list_v1},
     {"GET", "/api/v1/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_get_v1},
+    {"GET", "/scim/v2/Users", HTTP_AUTH_SCIM, scim_users_list},
+    {"POST", "/scim/v2/Users", HTTP_AUTH_SCIM, scim_users_create},
+    {"GET", "/scim/v2/Users/{}", HTTP_AUTH_SCIM, scim_users_get},
+    {"PUT", "/scim/v2/Users/{}", HTTP_AUTH_SCIM, scim_users_replace},
+    {"PATCH", "/scim/v2/Users/{}", HTTP_AUTH_SCIM, scim_users_update},
+    {"DELETE", "/scim/v2/Users/{}", HTTP_AUTH_SCIM, scim_users_delete},
+    {"GET", "/scim/v2/ServiceProviderConfig", HTTP_AUTH_SCIM, scim_service_provider_config},
+    {"GET", "/scim/v2/ResourceTypes", HTTP_AUTH_SCIM, scim_resource_types},
+    {"GET", "/scim/v2/ResourceTypes/User", HTTP_AUTH_SCIM, scim_resource_type_user},
+    {"GET", "/scim/v2/Schemas", HTTP_AUTH_SCIM, scim_schemas},
+    {"GET", "/scim/v2/Schemas/{}", HTTP_AUTH_SCIM, scim_schema_get},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 

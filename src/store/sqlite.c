@@ -25,6 +25,11 @@ enum stmt_id {
     ST_USER_LIST,
     ST_USER_COUNT,
     ST_USER_PASSWORD,
+    ST_USER_BY_EXTERNAL_ID,
+    ST_USER_UPDATE,
+    ST_USER_DELETE,
+    ST_USER_SCAN,
+    ST_USER_EXISTS,
     ST_PTOKEN_INSERT,
     ST_STOKEN_INSERT,
     ST_PTOKEN_GET,
@@ -81,6 +86,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_USER_COUNT] = "SELECT count(*) FROM users WHERE account_id = ?1",
     [ST_USER_PASSWORD] = "UPDATE users SET password_hash = ?3, updated_at = ?4 "
                          "WHERE account_id = ?1 AND id = ?2",
+    [ST_USER_BY_EXTERNAL_ID] = "SELECT " USER_COLS "WHERE u.account_id = ?1 AND u.external_id = ?2",
+    [ST_USER_UPDATE] = "UPDATE users SET email = ?3, email_lower = lower(?3), name = ?4, "
+                       "given_name = ?5, family_name = ?6, external_id = ?7, is_admin = ?8, "
+                       "is_member = ?9, is_editor = ?10, is_active = ?11, updated_at = ?12, "
+                       "version = version + 1 WHERE account_id = ?1 AND id = ?2 AND version = ?13",
+    [ST_USER_DELETE] = "DELETE FROM users WHERE account_id = ?1 AND id = ?2",
+    [ST_USER_SCAN] = "SELECT " USER_COLS "WHERE u.account_id = ?1 ORDER BY u.created_at, u.id",
+    [ST_USER_EXISTS] = "SELECT 1 FROM users WHERE account_id = ?1 AND id = ?2",
     [ST_PTOKEN_INSERT] = "INSERT INTO personal_tokens (account_id, id, user_id, name, "
                          "token_hash, token_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                          "?7)",
@@ -488,6 +501,87 @@ static enum store_status user_find_by_email(struct store_conn *base, struct aren
     return user_one(sq(base), ar, ST_USER_BY_EMAIL, account_id, email, out);
 }
 
+static enum store_status user_find_by_external_id(struct store_conn *base, struct arena *ar,
+                                                  const char *account_id, const char *external_id,
+                                                  struct store_user *out)
+{
+    return user_one(sq(base), ar, ST_USER_BY_EXTERNAL_ID, account_id, external_id, out);
+}
+
+static enum store_status user_update(struct store_conn *base, const struct store_user *u,
+                                     int64_t expected_version)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_USER_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, u->account_id);
+    bind_text(st, 2, u->id);
+    bind_text(st, 3, u->email);
+    bind_text(st, 4, u->name ? u->name : "");
+    bind_text(st, 5, u->given_name);
+    bind_text(st, 6, u->family_name);
+    bind_text(st, 7, u->external_id);
+    sqlite3_bind_int(st, 8, u->is_admin);
+    sqlite3_bind_int(st, 9, u->is_member);
+    sqlite3_bind_int(st, 10, u->is_editor);
+    sqlite3_bind_int(st, 11, u->is_active);
+    sqlite3_bind_int64(st, 12, u->updated_at);
+    sqlite3_bind_int64(st, 13, expected_version);
+    enum store_status s = run_change(c, st);
+    if (s != STORE_NOT_FOUND)
+        return s;
+    /* No row changed: the user is gone, or its version moved on. */
+    sqlite3_stmt *ex = stmt(c, ST_USER_EXISTS);
+    if (!ex)
+        return STORE_ERROR;
+    bind_text(ex, 1, u->account_id);
+    bind_text(ex, 2, u->id);
+    int rc = sqlite3_step(ex);
+    s = rc == SQLITE_ROW ? STORE_STALE : rc == SQLITE_DONE ? STORE_NOT_FOUND : status_of(c, rc);
+    done(ex);
+    return s;
+}
+
+static enum store_status user_delete(struct store_conn *base, const char *account_id,
+                                     const char *id)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_USER_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    return run_change(c, st);
+}
+
+static enum store_status user_scan(struct store_conn *base, const char *account_id,
+                                   store_user_visit *visit, void *ctx)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_USER_SCAN);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    struct arena *scratch = arena_new();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_user u;
+        row_to_user(scratch, st, &u);
+        bool more = visit(&u, ctx);
+        arena_free(scratch);
+        scratch = arena_new();
+        if (!more) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    arena_free(scratch);
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
 static enum store_status count_rows(struct sqlite_conn *c, sqlite3_stmt *st, int64_t *total)
 {
     int rc = sqlite3_step(st);
@@ -875,6 +969,10 @@ const struct store_ops store_sqlite_ops = {
     .user_get = user_get,
     .user_find_by_email = user_find_by_email,
     .user_list = user_list,
+    .user_find_by_external_id = user_find_by_external_id,
+    .user_update = user_update,
+    .user_delete = user_delete,
+    .user_scan = user_scan,
     .user_set_password = user_set_password,
     .token_insert = token_insert,
     .token_get = token_get,

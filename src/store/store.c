@@ -221,6 +221,30 @@ enum store_status store_user_list(struct store_conn *c, struct arena *ar, const 
     return c->ops->user_list(c, ar, account_id, offset, limit, rows, n, total);
 }
 
+enum store_status store_user_find_by_external_id(struct store_conn *c, struct arena *ar,
+                                                 const char *account_id, const char *external_id,
+                                                 struct store_user *out)
+{
+    return c->ops->user_find_by_external_id(c, ar, account_id, external_id, out);
+}
+
+enum store_status store_user_update(struct store_conn *c, const struct store_user *u,
+                                    int64_t expected_version)
+{
+    return c->ops->user_update(c, u, expected_version);
+}
+
+enum store_status store_user_delete(struct store_conn *c, const char *account_id, const char *id)
+{
+    return c->ops->user_delete(c, account_id, id);
+}
+
+enum store_status store_user_scan(struct store_conn *c, const char *account_id,
+                                  store_user_visit *visit, void *ctx)
+{
+    return c->ops->user_scan(c, account_id, visit, ctx);
+}
+
 enum store_status store_user_set_password(struct store_conn *c, const char *account_id,
                                           const char *user_id, const char *password_hash,
                                           int64_t now)

@@ -166,6 +166,23 @@ enum store_status store_user_find_by_email(struct store_conn *c, struct arena *a
 enum store_status store_user_list(struct store_conn *c, struct arena *ar, const char *account_id,
                                   int64_t offset, int64_t limit, struct store_user **rows,
                                   size_t *n, int64_t *total);
+/* Finds a user by externalId (compared exactly). */
+enum store_status store_user_find_by_external_id(struct store_conn *c, struct arena *ar,
+                                                 const char *account_id, const char *external_id,
+                                                 struct store_user *out);
+/* Writes every field of u when its stored version is expected_version; the version then
+ * grows by one. STORE_STALE when the version moved, STORE_CONFLICT when the email or
+ * externalId is taken, STORE_NOT_FOUND when the user is gone. */
+enum store_status store_user_update(struct store_conn *c, const struct store_user *u,
+                                    int64_t expected_version);
+/* Deletes a user; their tokens go with them, their recordings stay. */
+enum store_status store_user_delete(struct store_conn *c, const char *account_id, const char *id);
+/* Called by store_user_scan for each user; returns false to stop. */
+typedef bool store_user_visit(const struct store_user *u, void *ctx);
+/* Calls visit for every user of the account, oldest first. Strings passed to visit live until
+ * it returns; scratch is reset between users. */
+enum store_status store_user_scan(struct store_conn *c, const char *account_id,
+                                  store_user_visit *visit, void *ctx);
 enum store_status store_user_set_password(struct store_conn *c, const char *account_id,
                                           const char *user_id, const char *password_hash,
                                           int64_t now);

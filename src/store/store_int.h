@@ -36,6 +36,14 @@ struct store_ops {
     enum store_status (*user_list)(struct store_conn *c, struct arena *ar, const char *account_id,
                                    int64_t offset, int64_t limit, struct store_user **rows,
                                    size_t *n, int64_t *total);
+    enum store_status (*user_find_by_external_id)(struct store_conn *c, struct arena *ar,
+                                                  const char *account_id, const char *external_id,
+                                                  struct store_user *out);
+    enum store_status (*user_update)(struct store_conn *c, const struct store_user *u,
+                                     int64_t expected_version);
+    enum store_status (*user_delete)(struct store_conn *c, const char *account_id, const char *id);
+    enum store_status (*user_scan)(struct store_conn *c, const char *account_id,
+                                   store_user_visit *visit, void *ctx);
     enum store_status (*user_set_password)(struct store_conn *c, const char *account_id,
                                            const char *user_id, const char *hash, int64_t now);
     enum store_status (*token_insert)(struct store_conn *c, enum store_token_kind kind,

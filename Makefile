@@ -1,4 +1,5 @@
 # The one build file. `make` builds build/screendesk; every habit is a target below.
+SHELL   := /bin/bash
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -19,8 +20,12 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SQLITE_SCHEMA := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 C_FILES = $(shell find src tests/unit fuzz bench -name '*.[ch]' 2>/dev/null)
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
-.PHONY: all deps run test unit api asan fuzz fuzz-replay format format-check lint bench clean
+.PHONY: all deps run test unit api asan fuzz fuzz-bins fuzz-replay format format-check lint bench \
+	clean
 
 all: $(BIN)
 
@@ -55,8 +60,8 @@ run: deps $(BIN)
 	$(BIN) serve --db sqlite:screendesk.db --demo
 
 test: deps
-	$(MAKE) $(BIN) $(UNIT_BINS)
-	$(MAKE) unit api
+	$(MAKE) $(BIN) $(UNIT_BINS) $(REPLAY_BINS)
+	$(MAKE) fuzz-replay unit api
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -67,7 +72,31 @@ api: $(BIN)
 asan: deps
 	$(MAKE) BUILD=build-asan CC=clang \
 		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		unit api
+		fuzz-replay unit api
+
+$(BUILD)/fuzz-replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< fuzz/replay.c $(LIB) $(LDLIBS)
+
+fuzz-replay: $(REPLAY_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/fuzz-replay/fuzz_$$t fuzz/corpus/$$t fuzz/regression/$$t; done
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="$(FUZZ_FLAGS)" fuzz-bins
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t fuzz/regression/$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			-artifact_prefix=fuzz/regression/$$t/ build-fuzz/corpus/$$t fuzz/corpus/$$t \
+			2>&1 | tail -n 2; \
+		test $${PIPESTATUS[0]:-0} -eq 0; done
 
 format:
 	clang-format -i $(C_FILES)

@@ -29,7 +29,7 @@ CPUS=$(nproc)
 SERVER_CPUS=0
 WRK_CPUS=0
 if [ "$CPUS" -ge 2 ]; then WRK_CPUS=$((CPUS - 1)); SERVER_CPUS="0-$((CPUS - 2))"; fi
-taskset -c "$SERVER_CPUS" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" \
+taskset -c "$SERVER_CPUS" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --rate-limit 0 \
     --threads "${BENCH_THREADS:-1}" 2>/dev/null &
 SERVER=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.05; done
@@ -46,6 +46,11 @@ run() {
     local rps p99
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    if echo "$out" | grep -q "Non-2xx"; then
+        echo "$name: some answers were not 2xx; the figures are void" >&2
+        echo "$out" >&2
+        exit 1
+    fi
     printf "%-28s %12s %10s\n" "$name" "$rps" "$p99"
 }
 run "list page 37 (100 records)" "/api/v2/recordings?page=37&items=100"

@@ -126,7 +126,10 @@ static bool string_value(struct parser *ps, struct scim_filter *f)
             continue;
         }
         ps->p++;
-        char e = *ps->p++;
+        char e = *ps->p;
+        if (e == '\0')
+            return fail(ps, "unterminated string");
+        ps->p++;
         const char *simple = strchr("\"\\/bfnrt", e);
         if (e && simple) {
             static const char map[] = "\"\\/\b\f\n\r\t";

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "core/xalloc.h"
+#include "page_cache.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ enum stmt_id {
     ST_RECORDING_GET,
     ST_RECORDING_UPDATE,
     ST_ACCOUNT_RECORDINGS,
+    ST_ACCOUNT_ORDER_VERSION,
     ST_USER_RECORDINGS,
     ST_COUNT
 };
@@ -128,6 +130,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RECORDING_GET] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
     [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
+    [ST_ACCOUNT_ORDER_VERSION] = "SELECT recordings_version FROM accounts WHERE id = ?1",
     [ST_USER_RECORDINGS] = "SELECT recordings_count FROM users WHERE account_id = ?1 AND id = ?2",
     [ST_RECORDING_UPDATE] = "UPDATE recordings SET title = CASE WHEN ?3 THEN ?4 ELSE title END, "
                             "summary = CASE WHEN ?5 THEN ?6 ELSE summary END, "
@@ -154,6 +157,7 @@ struct sqlite_conn {
     sqlite3_stmt *stmts[ST_COUNT];
     sqlite3_stmt *rec_list[F_MASKS];
     sqlite3_stmt *rec_count[F_MASKS];
+    sqlite3_stmt *rec_keys[2], *rec_seek[2]; /* unfiltered lists: all, one user's */
 };
 
 static struct sqlite_conn *sq(struct store_conn *c)
@@ -271,6 +275,10 @@ static void close_conn(struct store_conn *base)
     for (int i = 0; i < F_MASKS; i++) {
         sqlite3_finalize(c->rec_list[i]);
         sqlite3_finalize(c->rec_count[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        sqlite3_finalize(c->rec_keys[i]);
+        sqlite3_finalize(c->rec_seek[i]);
     }
     sqlite3_close(c->db);
     free(c);
@@ -897,6 +905,102 @@ static void bind_query(sqlite3_stmt *st, const struct store_recording_query *q)
         sqlite3_bind_int64(st, 9, q->updated_after);
 }
 
+static enum store_status read_rows(struct sqlite_conn *c, struct arena *ar, sqlite3_stmt *st,
+                                   int64_t limit, struct store_recording **rows, size_t *n)
+{
+    *n = 0;
+    *rows = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < limit)
+        row_to_recording(ar, st, &(*rows)[(*n)++]);
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+/* Reads the sort keys of every PAGE_CACHE_STEP-th recording, in list order, into the page
+ * cache: one walk of the index instead of one per deep page. */
+static enum store_status build_page_keys(struct sqlite_conn *c,
+                                         const struct store_recording_query *q, int64_t version,
+                                         int64_t total)
+{
+    int which = q->user_id ? 1 : 0;
+    sqlite3_stmt *st = prepare(
+        c, &c->rec_keys[which],
+        which ? "SELECT created_at, id FROM recordings WHERE account_id = ?1 AND user_id = ?2 "
+                "ORDER BY created_at DESC, id DESC"
+              : "SELECT created_at, id FROM recordings WHERE account_id = ?1 "
+                "ORDER BY created_at DESC, id DESC");
+    if (!st)
+        return STORE_ERROR;
+    size_t cap = (size_t)(total / PAGE_CACHE_STEP) + 1, n = 0;
+    struct page_key *keys = xmalloc(cap * sizeof(*keys));
+    bind_text(st, 1, q->account_id);
+    if (which)
+        bind_text(st, 2, q->user_id);
+    int rc;
+    int64_t row = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (++row % PAGE_CACHE_STEP != 0)
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            keys = xrealloc(keys, cap * sizeof(*keys));
+        }
+        keys[n].created_at = sqlite3_column_int64(st, 0);
+        col_id(st, 1, keys[n].id);
+        n++;
+    }
+    enum store_status s = status_of(c, rc);
+    done(st);
+    if (s == STORE_OK)
+        page_cache_put(q->account_id, q->user_id, version, keys, n);
+    free(keys);
+    return s;
+}
+
+/* An unfiltered deep page: seek past the cached boundary key, then skip what remains (less
+ * than a step). Returns STORE_NOT_FOUND when the cache cannot serve this page. */
+static enum store_status seek_page(struct sqlite_conn *c, struct arena *ar,
+                                   const struct store_recording_query *q, int64_t total,
+                                   struct store_recording **rows, size_t *n)
+{
+    sqlite3_stmt *vs = stmt(c, ST_ACCOUNT_ORDER_VERSION);
+    if (!vs)
+        return STORE_ERROR;
+    bind_text(vs, 1, q->account_id);
+    int64_t version;
+    enum store_status s = count_rows(c, vs, &version);
+    if (s != STORE_OK)
+        return s;
+    struct page_key key;
+    int64_t skip;
+    if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
+        PAGE_CACHE_MISS) {
+        if ((s = build_page_keys(c, q, version, total)) != STORE_OK)
+            return s;
+        if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
+            PAGE_CACHE_MISS)
+            return STORE_NOT_FOUND;
+    }
+    int which = q->user_id ? 1 : 0;
+    sqlite3_stmt *st = prepare(
+        c, &c->rec_seek[which],
+        which ? "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND user_id = ?2 AND "
+                "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6"
+              : "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND ?2 IS NULL AND "
+                "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6");
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, q->account_id);
+    bind_text(st, 2, q->user_id);
+    sqlite3_bind_int64(st, 3, key.created_at);
+    bind_text(st, 4, key.id);
+    sqlite3_bind_int64(st, 5, q->limit);
+    sqlite3_bind_int64(st, 6, skip);
+    return read_rows(c, ar, st, q->limit, rows, n);
+}
+
 static enum store_status recording_list(struct store_conn *base, struct arena *ar,
                                         const struct store_recording_query *q,
                                         struct store_recording **rows, size_t *n, int64_t *total)
@@ -911,28 +1015,34 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
     sqlite3_stmt *cnt = m == 0        ? stmt(c, ST_ACCOUNT_RECORDINGS)
                         : m == F_USER ? stmt(c, ST_USER_RECORDINGS)
                                       : prepare(c, &c->rec_count[m], sql);
-    snprintf(sql, sizeof(sql),
-             "SELECT " REC_COLS "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
-             "DESC LIMIT ?10 OFFSET ?11",
-             where);
-    sqlite3_stmt *st = prepare(c, &c->rec_list[m], sql);
-    if (!cnt || !st)
+    if (!cnt)
         return STORE_ERROR;
     bind_query(cnt, q);
     enum store_status s = count_rows(c, cnt, total);
     if (s != STORE_OK)
         return s;
-    *n = 0;
-    *rows = arena_calloc(ar, (size_t)(q->limit > 0 ? q->limit : 1), sizeof(**rows));
+    if ((m == 0 || m == F_USER) && q->offset >= 10 * PAGE_CACHE_STEP && q->offset < *total) {
+        s = seek_page(c, ar, q, *total, rows, n);
+        if (s != STORE_NOT_FOUND)
+            return s;
+    }
+    snprintf(sql, sizeof(sql),
+             "SELECT " REC_COLS "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
+             "DESC LIMIT ?10 OFFSET ?11",
+             where);
+    sqlite3_stmt *st = prepare(c, &c->rec_list[m], sql);
+    if (!st)
+        return STORE_ERROR;
+    if (q->offset >= *total) {
+        /* Past the end: nothing to read, and no index to walk. */
+        *n = 0;
+        *rows = arena_calloc(ar, 1, sizeof(**rows));
+        return STORE_OK;
+    }
     bind_query(st, q);
     sqlite3_bind_int64(st, 10, q->limit);
     sqlite3_bind_int64(st, 11, q->offset);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < q->limit)
-        row_to_recording(ar, st, &(*rows)[(*n)++]);
-    s = status_of(c, rc);
-    done(st);
-    return s;
+    return read_rows(c, ar, st, q->limit, rows, n);
 }
 
 static enum store_status recording_update(struct store_conn *base, const char *account_id,

@@ -148,6 +148,7 @@ static void errors_say_where(void **state)
     fails_at("1abc eq 1", 0);
     fails_at("a eq 12x", 5);
     fails_at("a eq \"\\q\"", 8);
+    fails_at("a eq \"ab\\", 9); /* a backslash at the very end (found by fuzzing) */
     fails_at("a eq \"\\u12\"", 10);
     char deep[400] = "";
     for (int i = 0; i < 100; i++)

@@ -107,6 +107,23 @@ static bool path(struct parser *ps, struct scim_path *out)
     return true;
 }
 
+/* Reads four hex digits; -1 when any is missing or not hex (stops at the terminator). */
+static long hex4(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = p[i];
+        int d = (h >= '0' && h <= '9')   ? h - '0'
+                : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                         : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
 static bool string_value(struct parser *ps, struct scim_filter *f)
 {
     /* JSON string: escapes \" \\ \/ \b \f \n \r \t \uXXXX (surrogate pairs joined). */
@@ -138,22 +155,13 @@ static bool string_value(struct parser *ps, struct scim_filter *f)
         }
         if (e != 'u')
             return fail(ps, "bad escape in string");
-        unsigned long cp = 0;
-        for (int i = 0; i < 4; i++, ps->p++) {
-            char h = *ps->p;
-            int v = (h >= '0' && h <= '9')   ? h - '0'
-                    : (h >= 'a' && h <= 'f') ? h - 'a' + 10
-                    : (h >= 'A' && h <= 'F') ? h - 'A' + 10
-                                             : -1;
-            if (v < 0)
-                return fail(ps, "bad \\u escape in string");
-            cp = cp * 16 + (unsigned long)v;
-        }
+        long cp = hex4(ps->p);
+        if (cp < 0)
+            return fail(ps, "bad \\u escape in string");
+        ps->p += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF && ps->p[0] == '\\' && ps->p[1] == 'u') {
-            char *end;
-            char hex[5] = {ps->p[2], ps->p[3], ps->p[4], ps->p[5], 0};
-            unsigned long lo = strtoul(hex, &end, 16);
-            if (*end == '\0' && strlen(hex) == 4 && lo >= 0xDC00 && lo <= 0xDFFF) {
+            long lo = hex4(ps->p + 2);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 ps->p += 6;
             }

@@ -84,6 +84,7 @@ static void every_operator(void **state)
     parses_to("count ge -1.5e2", "count ge -150");
     parses_to("name.familyName co \"O'Malley\"", "name.familyName co 'O'Malley'");
     parses_to("userName eq \"a\\\"b\\\\c\\u00e9\"", "userName eq 'a\"b\\c\xc3\xa9'");
+    parses_to("a eq \"\\ud83c\\udfa5\"", "a eq '\xf0\x9f\x8e\xa5'");
 }
 
 static void precedence_and_grouping(void **state)
@@ -148,8 +149,9 @@ static void errors_say_where(void **state)
     fails_at("1abc eq 1", 0);
     fails_at("a eq 12x", 5);
     fails_at("a eq \"\\q\"", 8);
-    fails_at("a eq \"ab\\", 9); /* a backslash at the very end (found by fuzzing) */
-    fails_at("a eq \"\\u12\"", 10);
+    fails_at("a eq \"ab\\", 9);          /* a backslash at the very end (found by fuzzing) */
+    fails_at("a eq \"\\uDaee\\uD-", 12); /* a cut surrogate pair (found by fuzzing) */
+    fails_at("a eq \"\\u12\"", 8);
     char deep[400] = "";
     for (int i = 0; i < 100; i++)
         strcat(deep, "(");

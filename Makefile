@@ -3,7 +3,7 @@ SHELL   := /bin/bash
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
-PKGS     = libmicrohttpd libcjson sqlite3 libsodium
+PKGS     = libmicrohttpd libcjson sqlite3 libsodium libpq
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
            -Werror
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
@@ -13,18 +13,20 @@ PYTHON   = /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
 SRCS   := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
-OBJS   := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o
+OBJS   := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
+          $(BUILD)/obj/gen/schema_postgres.o
 LIB    := $(BUILD)/libscreendesk.a
 BIN    := $(BUILD)/screendesk
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SQLITE_SCHEMA := $(sort $(wildcard src/store/schema/sqlite/*.sql))
+POSTGRES_SCHEMA := $(sort $(wildcard src/store/schema/postgres/*.sql))
 C_FILES = $(shell find src tests/unit fuzz bench -name '*.[ch]' 2>/dev/null)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
-.PHONY: all deps run test unit api asan fuzz fuzz-bins fuzz-replay format format-check lint bench \
+.PHONY: all deps run test unit unit-postgres api asan fuzz fuzz-bins fuzz-replay format format-check lint bench \
 	clean
 
 all: $(BIN)
@@ -35,6 +37,10 @@ deps:
 $(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh store_sqlite_migrations $(SQLITE_SCHEMA) > $@
+
+$(BUILD)/gen/schema_postgres.c: $(POSTGRES_SCHEMA) scripts/embed-sql.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-sql.sh store_postgres_migrations $(POSTGRES_SCHEMA) > $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)
@@ -62,6 +68,11 @@ run: deps $(BIN)
 test: deps
 	$(MAKE) $(BIN) $(UNIT_BINS) $(REPLAY_BINS)
 	$(MAKE) fuzz-replay unit api
+	sh scripts/with-postgres.sh $(MAKE) unit-postgres api
+
+# The store's unit tests again, on the PostgreSQL that SCREENDESK_TEST_DB names.
+unit-postgres: $(BUILD)/tests/test_store_store
+	$(BUILD)/tests/test_store_store
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -73,6 +84,9 @@ asan: deps
 	$(MAKE) BUILD=build-asan CC=clang \
 		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		fuzz-replay unit api
+	sh scripts/with-postgres.sh $(MAKE) BUILD=build-asan CC=clang \
+		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		unit-postgres api
 
 $(BUILD)/fuzz-replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay.c $(LIB)
 	@mkdir -p $(@D)
@@ -104,7 +118,7 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(C_FILES)
 
-lint: $(BUILD)/gen/schema_sqlite.c
+lint: $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_postgres.c
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(C_FILES) \
 		|| (echo "banned call found" >&2; exit 1)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \

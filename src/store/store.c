@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +71,15 @@ const char *store_user_role(const struct store_user *u)
 
 struct store *store_open(const char *url, char *err, size_t errlen)
 {
-    const struct store_ops *ops = NULL;
+    const struct store_ops *ops = &store_sqlite_ops;
     const char *target = url;
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        snprintf(err, errlen, "the PostgreSQL backend is not built into this version");
-        return NULL;
-    }
-    if (strncmp(url, "sqlite:", 7) == 0)
+    bool is_postgres =
+        strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+    if (is_postgres) {
+        ops = &store_postgres_ops;
+    } else if (strncmp(url, "sqlite:", 7) == 0) {
         target = url + 7;
-    if (strstr(url, "://") && strncmp(url, "sqlite:", 7) != 0) {
+    } else if (strstr(url, "://") || strncmp(url, "postgres", 8) == 0) {
         snprintf(err, errlen, "unsupported database URL scheme in '%s'", url);
         return NULL;
     }
@@ -86,13 +87,18 @@ struct store *store_open(const char *url, char *err, size_t errlen)
         snprintf(err, errlen, "database URL '%s' names no file", url);
         return NULL;
     }
-    ops = &store_sqlite_ops;
     struct store *s = xcalloc(1, sizeof(*s));
     s->ops = ops;
     s->target = xstrdup(target);
-    size_t n = strlen(target) + 5;
-    s->key_path = xmalloc(n);
-    snprintf(s->key_path, n, "%s.key", target);
+    if (is_postgres) {
+        /* A server's database has no file to sit beside: the key file is in the working
+         * directory unless --key-file or SCREENDESK_KEY_FILE says otherwise. */
+        s->key_path = xstrdup("screendesk.key");
+    } else {
+        size_t n = strlen(target) + 5;
+        s->key_path = xmalloc(n);
+        snprintf(s->key_path, n, "%s.key", target);
+    }
     s->serial = atomic_fetch_add(&next_serial, 1);
     pthread_mutex_init(&s->lock, NULL);
     return s;

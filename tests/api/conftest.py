@@ -3,6 +3,9 @@ database per test module, and talks to it over real HTTP."""
 import json
 import os
 import re
+import sqlite3
+import urllib.parse
+import uuid
 import signal
 import socket
 import subprocess
@@ -16,6 +19,26 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("SCREENDESK_BIN", os.path.join(ROOT, "build", "screendesk"))
+# SCREENDESK_TEST_DB=postgresql://... reruns the suite on PostgreSQL: every module gets a
+# database of its own on that server.
+TEST_DB = os.environ.get("SCREENDESK_TEST_DB", "")
+IS_POSTGRES = TEST_DB.startswith("postgres")
+
+
+def postgres_url(database):
+    """The server's URL with another database name."""
+    head, sep, query = TEST_DB.partition("?")
+    scheme, _, rest = head.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}/{database}{sep}{query}"
+
+
+def psql(url, sql):
+    proc = subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-qAt", url, "-c", sql],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError(f"psql failed: {proc.stderr}")
+    return proc.stdout
 
 
 OPENAPI = yaml.safe_load(open(os.path.join(ROOT, "docs", "openapi.yaml")))
@@ -65,7 +88,28 @@ class Cli:
 
     def __init__(self, workdir):
         self.workdir = workdir
-        self.db = "sqlite:" + os.path.join(workdir, "test.db")
+        if IS_POSTGRES:
+            name = "t_" + uuid.uuid4().hex[:16]
+            psql(TEST_DB, f"CREATE DATABASE {name}")
+            self.db = postgres_url(name)
+        else:
+            self.db = "sqlite:" + os.path.join(workdir, "test.db")
+
+    def sql(self, statement, *params):
+        """Runs one statement straight on the database, for states no command makes."""
+        if IS_POSTGRES:
+            def literal(v):
+                return "NULL" if v is None else "'" + str(v).replace("'", "''") + "'"
+            text = statement
+            for v in params:
+                text = text.replace("?", literal(v), 1)
+            psql(self.db, text.replace("is_active = 0", "is_active = false")
+                 .replace("is_active = 1", "is_active = true"))
+            return
+        db = sqlite3.connect(self.db[len("sqlite:"):], timeout=10)
+        with db:
+            db.execute(statement, params)
+        db.close()
 
     def run(self, *args, stdin=None, check=True):
         proc = subprocess.run(

@@ -129,13 +129,8 @@ def test_health_needs_no_token(world):
 
 
 def _set_user(cli, sql, *params):
-    """Changes a user row directly, as SCIM deprovisioning will (no CLI command does yet)."""
-    import sqlite3
-
-    db = sqlite3.connect(cli.db[len("sqlite:"):], timeout=10)
-    with db:
-        db.execute(sql, params)
-    db.close()
+    """Changes a user row directly: a state no command makes on its own."""
+    cli.sql(sql, *params)
 
 
 def test_token_of_inactive_user_is_401(cli, world):

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, Cli
+from conftest import BIN, IS_POSTGRES, Cli, psql
 
 HELP = [
     ["init"], ["serve"], ["account", "create"], ["account", "update"], ["user", "create"],
@@ -34,7 +34,7 @@ def test_top_level_help_and_unknown_command():
 def test_init_creates_private_key_file(cli):
     out = cli.json("init")
     assert out["status"] == "ok"
-    key = os.path.join(cli.workdir, "test.db.key")
+    key = os.path.join(cli.workdir, "screendesk.key" if IS_POSTGRES else "test.db.key")
     assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
 
 
@@ -112,10 +112,14 @@ def test_raw_tokens_are_not_stored_in_plain_text(cli):
     scim = cli.json("scim-token", "create", "--account", acc)["token"]
     assert scim.startswith("sds_")
     data = b""
+    if IS_POSTGRES:
+        for table in ["personal_tokens", "scim_tokens"]:
+            data += psql(cli.db, f"SELECT t::text FROM {table} t").encode()
     for suffix in ("", "-wal"):
         path = os.path.join(cli.workdir, "test.db" + suffix)
         if os.path.exists(path):
             data += open(path, "rb").read()
+    assert data
     assert raw.encode() not in data
     assert raw[4:].encode() not in data
     assert scim.encode() not in data

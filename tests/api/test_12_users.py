@@ -1,6 +1,5 @@
 """SPEC sections 1 and 2: /api/v2/users, /api/v2/users/{email}, /api/v2/users/search."""
 import re
-import sqlite3
 import urllib.parse
 
 import pytest
@@ -78,11 +77,8 @@ def test_inactive_users_are_listed_deleted_are_not(cli, w):
     acc = w["a"]
     cli.user(acc, "inactive@a.test")
     deleted = cli.user(acc, "deleted@a.test")
-    db = sqlite3.connect(cli.db[len("sqlite:"):], timeout=10)
-    with db:
-        db.execute("UPDATE users SET is_active = 0 WHERE email_lower = 'inactive@a.test'")
-        db.execute("DELETE FROM users WHERE account_id = ? AND id = ?", (acc, deleted["id"]))
-    db.close()
+    cli.sql("UPDATE users SET is_active = 0 WHERE email_lower = 'inactive@a.test'")
+    cli.sql("DELETE FROM users WHERE account_id = ? AND id = ?", acc, deleted["id"])
     emails = [u["email"] for u in w["api"]["owner"].get("/api/v2/users").json()["users"]]
     assert "inactive@a.test" in emails
     assert "deleted@a.test" not in emails

@@ -1,4 +1,5 @@
-/* store/sqlite.c through store.h: migrations and every operation on a temporary database. */
+/* store/store.c and both backends through store.h: migrations and every operation, on a
+ * temporary SQLite file, or on PostgreSQL when SCREENDESK_TEST_DB names one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +10,10 @@
 #include "store/page_cache.h"
 #include "store/store.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,14 +36,36 @@ static void remove_files(const char *path)
     unlink(p);
 }
 
+/* SCREENDESK_TEST_DB=postgresql://... runs these tests on PostgreSQL, each in a fresh schema. */
+static const char *postgres_url(void)
+{
+    const char *url = getenv("SCREENDESK_TEST_DB");
+    return url && strncmp(url, "postgres", 8) == 0 ? url : NULL;
+}
+
+static void reset_postgres(const char *url)
+{
+    PGconn *db = PQconnectdb(url);
+    assert_int_equal(PQstatus(db), CONNECTION_OK);
+    PGresult *r = PQexec(db, "SET client_min_messages = warning; DROP SCHEMA public CASCADE; "
+                             "CREATE SCHEMA public");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    PQfinish(db);
+}
+
 static int setup(void **state)
 {
     static struct fixture f;
     memset(&f, 0, sizeof(f));
     snprintf(f.path, sizeof(f.path), "/tmp/sd-store-test-%d.db", (int)getpid());
     remove_files(f.path);
-    char err[256], url[96];
+    char err[256], url[512];
     snprintf(url, sizeof(url), "sqlite:%s", f.path);
+    if (postgres_url()) {
+        snprintf(url, sizeof(url), "%s", postgres_url());
+        reset_postgres(url);
+    }
     f.store = store_open(url, err, sizeof(err));
     assert_non_null(f.store);
     f.conn = store_conn_get(f.store);
@@ -232,6 +257,8 @@ static void recordings_list_filter_and_visibility(void **state)
 static void list_queries_use_indexes(void **state)
 {
     struct fixture *f = *state;
+    if (postgres_url())
+        skip();
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     const char *queries[] = {
@@ -263,64 +290,73 @@ static void list_queries_use_indexes(void **state)
     sqlite3_close(db);
 }
 
-/* Lists page by page through the store (deep pages seek through the page cache) and compares
- * each page with what a plain OFFSET query answers. */
-static void check_pages(struct fixture *f, sqlite3 *db, const char *user_id, int64_t per)
+/* The whole list in order, read through a filtered query (which never uses the page cache). */
+static char (*reference_order(struct fixture *f, const char *user_id, size_t *count))[UUID_LEN]
 {
+    struct store_recording_query q = {.account_id = f->acc.id,
+                                      .user_id = user_id,
+                                      .limit = 100,
+                                      .has_created_after = true,
+                                      .created_after = INT64_MIN};
+    size_t cap = 4096, n = 0;
+    char(*ids)[UUID_LEN] = arena_alloc(f->ar, cap * UUID_LEN);
+    for (;; q.offset += 100) {
+        struct store_recording *rows;
+        size_t got;
+        int64_t total;
+        assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &got, &total), STORE_OK);
+        for (size_t i = 0; i < got; i++) {
+            assert_true(n < cap);
+            memcpy(ids[n++], rows[i].id, UUID_LEN);
+        }
+        if (got < 100)
+            break;
+    }
+    *count = n;
+    return ids;
+}
+
+/* Lists page by page through the store (deep pages seek through the page cache) and compares
+ * every page with the reference order. */
+static void check_pages(struct fixture *f, const char *user_id, int64_t per)
+{
+    size_t count;
+    char(*ids)[UUID_LEN] = reference_order(f, user_id, &count);
     struct store_recording_query q = {.account_id = f->acc.id, .user_id = user_id, .limit = per};
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SELECT id FROM recordings WHERE account_id = ?1 AND (?2 IS NULL OR user_id = ?2) "
-             "ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4");
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    int64_t total = 0;
     for (q.offset = 0;; q.offset += per) {
         struct store_recording *rows;
         size_t n;
+        int64_t total;
         assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
-        sqlite3_bind_text(st, 1, f->acc.id, -1, SQLITE_STATIC);
-        if (user_id)
-            sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, 2);
-        sqlite3_bind_int64(st, 3, per);
-        sqlite3_bind_int64(st, 4, q.offset);
-        size_t i = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            assert_true(i < n);
-            assert_string_equal(rows[i].id, (const char *)sqlite3_column_text(st, 0));
-            i++;
-        }
-        assert_int_equal(i, n);
-        sqlite3_reset(st);
-        if (q.offset >= total)
+        assert_int_equal(total, count);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(rows[i].id, ids[q.offset + (int64_t)i]);
+        if (q.offset >= total) {
+            assert_int_equal(n, 0);
             break;
+        }
+        assert_int_equal(n, (size_t)(total - q.offset < per ? total - q.offset : per));
     }
-    sqlite3_finalize(st);
 }
 
 static void deep_pages_equal_offset_pages(void **state)
 {
     struct fixture *f = *state;
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(store_begin(f->conn), STORE_OK);
     for (int i = 0; i < 2600; i++) {
         /* Many equal created_at values, so the id breaks ties. */
         insert_recording(f, i % 3 ? &f->owner : &f->member, 1000 + i / 7, "t", NULL);
     }
     assert_int_equal(store_commit(f->conn), STORE_OK);
-    check_pages(f, db, NULL, 100);
-    check_pages(f, db, NULL, 37);
-    check_pages(f, db, f->member.id, 100);
+    check_pages(f, NULL, 100);
+    check_pages(f, NULL, 37);
+    check_pages(f, f->member.id, 100);
     /* New recordings change the order: the cached boundaries must not be used. */
     for (int i = 0; i < 150; i++)
         insert_recording(f, &f->owner, 1500 + i, "t", NULL);
-    check_pages(f, db, NULL, 100);
-    check_pages(f, db, f->owner.id, 100);
+    check_pages(f, NULL, 100);
+    check_pages(f, f->owner.id, 100);
     page_cache_clear();
-    sqlite3_close(db);
 }
 
 static void account_update_and_any(void **state)
@@ -361,5 +397,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(deep_pages_equal_offset_pages, setup, teardown),
         cmocka_unit_test(rejects_unknown_urls),
     };
-    return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

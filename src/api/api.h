@@ -47,6 +47,7 @@ bool api_caller_sees_all(const struct api_call *call);
 
 /* Handlers. */
 int api_health_get(struct api_call *call);
+int api_ready_get(struct api_call *call);
 int api_recordings_list(struct api_call *call);
 int api_recordings_list_v1(struct api_call *call);
 int api_recordings_get(struct api_call *call);

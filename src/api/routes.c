@@ -13,6 +13,7 @@
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", HTTP_AUTH_NONE, api_health_get},
+    {"GET", "/readyz", HTTP_AUTH_NONE, api_ready_get},
     {"GET", "/api/v2/recordings", HTTP_AUTH_PERSONAL, api_recordings_list},
     {"GET", "/api/v2/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_get},
     {"PATCH", "/api/v2/recordings/{}", HTTP_AUTH_PERSONAL, api_recordings_update},
@@ -39,6 +40,20 @@ int api_health_get(struct api_call *call)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "status", "ok");
+    http_response_json(call->res, 200, "application/json", o);
+    return 200;
+}
+
+/* Ready means the database answers: what a load balancer should route on. */
+int api_ready_get(struct api_call *call)
+{
+    struct store_conn *c = store_conn_get(call->app->store);
+    enum store_status s = c ? store_ping(c) : STORE_UNAVAILABLE;
+    if (s != STORE_OK)
+        return api_error(call, 503, "The database does not answer");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", "ok");
+    cJSON_AddStringToObject(o, "database", "ok");
     http_response_json(call->res, 200, "application/json", o);
     return 200;
 }

@@ -165,6 +165,11 @@ bool store_is_initialized(struct store_conn *c)
     return c->ops->is_initialized(c);
 }
 
+enum store_status store_ping(struct store_conn *c)
+{
+    return c->ops->exec(c, "SELECT 1");
+}
+
 enum store_status store_begin(struct store_conn *c)
 {
     return c->ops->exec(c, "BEGIN");

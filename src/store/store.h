@@ -132,6 +132,9 @@ enum store_status store_migrate(struct store_conn *c);
 /* Returns true when the schema has at least one migration applied. */
 bool store_is_initialized(struct store_conn *c);
 
+/* Asks the database a trivial question; STORE_OK when it answers. */
+enum store_status store_ping(struct store_conn *c);
+
 enum store_status store_begin(struct store_conn *c);
 enum store_status store_commit(struct store_conn *c);
 /* Rolls back the open transaction; errors are ignored. */

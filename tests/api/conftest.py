@@ -86,9 +86,11 @@ def validate_against_openapi(method, path, resp):
 class Cli:
     """Runs screendesk commands against one database."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, db=None):
         self.workdir = workdir
-        if IS_POSTGRES:
+        if db:
+            self.db = db
+        elif IS_POSTGRES:
             name = "t_" + uuid.uuid4().hex[:16]
             psql(TEST_DB, f"CREATE DATABASE {name}")
             self.db = postgres_url(name)
@@ -249,6 +251,26 @@ def assert_rest_error(resp, status):
     assert body["error"]["code"] == status
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return body
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of one test's own, which the test may stop and start."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="sdpg", dir="/tmp")
+        self.script = os.path.join(ROOT, "scripts", "pg-test-server.sh")
+        self.url = self.start()
+
+    def start(self):
+        return subprocess.run(["sh", self.script, "start", self.dir], capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    def stop(self):
+        subprocess.run(["sh", self.script, "stop", self.dir], capture_output=True, check=True)
+
+    def remove(self):
+        self.stop()
+        subprocess.run(["rm", "-rf", self.dir], check=True)
 
 
 def free_port():

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -19,9 +20,37 @@ static const char usage[] =
     "optional. All or nothing: a bad line imports nothing and the error names the line.\n"
     "Prints {\"imported\": N}.\n";
 
+/* The users an import has already looked up: imports name few users many times. */
+enum { KNOWN_USERS = 64 };
+struct known_users {
+    struct arena *ar;
+    struct store_user users[KNOWN_USERS];
+    size_t n, next;
+};
+
+static enum store_status find_user(struct cli_env *env, struct known_users *known,
+                                   const char *account, const char *email, struct store_user *out)
+{
+    for (size_t i = 0; i < known->n; i++) {
+        if (strcasecmp(known->users[i].email, email) == 0) {
+            *out = known->users[i];
+            return STORE_OK;
+        }
+    }
+    enum store_status s = store_user_find_by_email(env->conn, known->ar, account, email, out);
+    if (s == STORE_OK) {
+        known->users[known->next] = *out;
+        known->next = (known->next + 1) % KNOWN_USERS;
+        if (known->n < KNOWN_USERS)
+            known->n++;
+    }
+    return s;
+}
+
 /* Turns one line into a stored recording; false with a message in err. */
-static bool import_line(struct cli_env *env, struct arena *ar, const char *account,
-                        const char *line, size_t len, int64_t now, char *err, size_t errlen)
+static bool import_line(struct cli_env *env, struct known_users *known, struct arena *ar,
+                        const char *account, const char *line, size_t len, int64_t now, char *err,
+                        size_t errlen)
 {
     if (!utf8_is_valid(line, len)) {
         snprintf(err, errlen, "not valid UTF-8");
@@ -42,7 +71,7 @@ static bool import_line(struct cli_env *env, struct arena *ar, const char *accou
     if (!ok)
         return false;
     struct store_user u;
-    enum store_status s = store_user_find_by_email(env->conn, ar, account, r.user_email, &u);
+    enum store_status s = find_user(env, known, account, r.user_email, &u);
     if (s != STORE_OK) {
         snprintf(err, errlen, s == STORE_NOT_FOUND ? "unknown user_email %s" : "cannot read %s",
                  r.user_email);
@@ -88,6 +117,7 @@ static int import(struct cli_env *env, const char *account, FILE *in)
     int64_t now = time_now_ms();
     char err[512];
     int rc = CLI_OK;
+    struct known_users known = {.ar = arena_new()};
     while ((len = getline(&line, &cap, in)) >= 0) {
         line_no++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -100,7 +130,7 @@ static int import(struct cli_env *env, const char *account, FILE *in)
             break;
         }
         ar = arena_new();
-        bool ok = import_line(env, ar, account, line, (size_t)len, now, err, sizeof(err));
+        bool ok = import_line(env, &known, ar, account, line, (size_t)len, now, err, sizeof(err));
         arena_free(ar);
         if (!ok) {
             rc = cli_fail("line %zu: %s; nothing imported", line_no, err);
@@ -113,6 +143,7 @@ static int import(struct cli_env *env, const char *account, FILE *in)
     if (rc == CLI_OK && ferror(in))
         rc = cli_fail("cannot read the input: %s; nothing imported", strerror(errno));
     free(line);
+    arena_free(known.ar);
     if (progress && imported >= 10000)
         fputc('\n', stderr);
     if (rc != CLI_OK) {

@@ -46,7 +46,7 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(ACCOUNT_ANY, "SELECT 1 FROM accounts LIMIT 1")                                               \
     X(ACCOUNT_RECORDINGS, "SELECT recordings_count FROM accounts WHERE id = $1")                   \
     X(ACCOUNT_ORDER_VERSION, "SELECT recordings_version FROM accounts WHERE id = $1")              \
-    X(ACCOUNT_COUNT_UP, "UPDATE accounts SET recordings_count = recordings_count + 1, "            \
+    X(ACCOUNT_COUNT_UP, "UPDATE accounts SET recordings_count = recordings_count + $2, "           \
                         "recordings_version = recordings_version + 1 WHERE id = $1")               \
     X(USER_INSERT, "INSERT INTO users (account_id, id, email, email_lower, name, given_name, "     \
                    "family_name, external_id, is_admin, is_member, is_editor, is_active, "         \
@@ -62,7 +62,7 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(USER_SCAN, "SELECT " USER_COLS "WHERE u.account_id = $1 ORDER BY u.created_at, u.id")        \
     X(USER_COUNT, "SELECT count(*) FROM users WHERE account_id = $1")                              \
     X(USER_RECORDINGS, "SELECT recordings_count FROM users WHERE account_id = $1 AND id = $2")     \
-    X(USER_COUNT_UP, "UPDATE users SET recordings_count = recordings_count + 1 "                   \
+    X(USER_COUNT_UP, "UPDATE users SET recordings_count = recordings_count + $3 "                  \
                      "WHERE account_id = $1 AND id = $2")                                          \
     X(USER_PASSWORD, "UPDATE users SET password_hash = $3, updated_at = $4 "                       \
                      "WHERE account_id = $1 AND id = $2")                                          \
@@ -145,10 +145,22 @@ enum {
     F_MASKS = 256
 };
 
+/* Counter changes of an open transaction, applied once before COMMIT: updating the same
+ * counter row once per recording would leave a chain of row versions that every later
+ * update in the transaction walks (quadratic in the size of an import). */
+enum { PENDING_MAX = 64 };
+struct pending_count {
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN];
+    int64_t delta;
+};
+
 struct pg_conn {
     struct store_conn base;
     PGconn *db;
     bool is_in_transaction;
+    struct pending_count pending[PENDING_MAX];
+    size_t n_pending;
     bool prepared[PG_COUNT];
     bool list_prepared[F_MASKS], count_prepared[F_MASKS];
 };
@@ -341,9 +353,22 @@ static unsigned char *col_blob(struct arena *ar, PGresult *r, int row, int col, 
     return out;
 }
 
+static enum store_status flush_counts(struct pg_conn *c);
+
 static enum store_status exec_sql(struct store_conn *base, const char *sql)
 {
     struct pg_conn *c = pg(base);
+    if (strcmp(sql, "COMMIT") == 0 && c->n_pending > 0) {
+        enum store_status fs = flush_counts(c);
+        if (fs != STORE_OK) {
+            PGresult *rb = PQexec(c->db, "ROLLBACK");
+            PQclear(rb);
+            c->is_in_transaction = false;
+            return fs;
+        }
+    }
+    if (strcmp(sql, "ROLLBACK") == 0)
+        c->n_pending = 0;
     bool is_begin = strncmp(sql, "BEGIN", 5) == 0;
     bool is_end = strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0;
     if (!c->is_in_transaction && !reconnect(c))
@@ -769,6 +794,62 @@ static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
     return s;
 }
 
+/* Applies the counter changes gathered in this transaction. */
+static enum store_status flush_counts(struct pg_conn *c)
+{
+    enum store_status s = STORE_OK;
+    for (size_t i = 0; i < c->n_pending && s == STORE_OK; i++) {
+        struct pending_count *pc = &c->pending[i];
+        struct params p = {0};
+        p_text(&p, pc->account_id);
+        if (!pc->user_id[0]) {
+            p_int(&p, pc->delta);
+            s = run_change(c, PG_ACCOUNT_COUNT_UP, &p);
+        } else {
+            p_text(&p, pc->user_id);
+            p_int(&p, pc->delta);
+            s = run_change(c, PG_USER_COUNT_UP, &p);
+            if (s == STORE_NOT_FOUND)
+                s = STORE_OK; /* recordings of a deleted user */
+        }
+    }
+    c->n_pending = 0;
+    return s;
+}
+
+/* Adds delta to a pending counter (the account's when user_id is empty). */
+static enum store_status add_pending(struct pg_conn *c, const char *account_id, const char *user_id,
+                                     int64_t delta)
+{
+    for (size_t i = 0; i < c->n_pending; i++) {
+        struct pending_count *pc = &c->pending[i];
+        if (strcmp(pc->account_id, account_id) == 0 && strcmp(pc->user_id, user_id) == 0) {
+            pc->delta += delta;
+            return STORE_OK;
+        }
+    }
+    if (c->n_pending == PENDING_MAX) {
+        enum store_status s = flush_counts(c);
+        if (s != STORE_OK)
+            return s;
+    }
+    struct pending_count *pc = &c->pending[c->n_pending++];
+    snprintf(pc->account_id, sizeof(pc->account_id), "%s", account_id);
+    snprintf(pc->user_id, sizeof(pc->user_id), "%s", user_id);
+    pc->delta = delta;
+    return STORE_OK;
+}
+
+/* Counts one more recording for the account and its user, before the transaction commits. */
+static enum store_status count_recording(struct pg_conn *c, const char *account_id,
+                                         const char *user_id)
+{
+    enum store_status s = add_pending(c, account_id, "", 1);
+    if (s == STORE_OK && user_id[0])
+        s = add_pending(c, account_id, user_id, 1);
+    return s;
+}
+
 static enum store_status insert_one_recording(struct pg_conn *c, const struct store_recording *r)
 {
     struct params p = {0};
@@ -800,16 +881,7 @@ static enum store_status insert_one_recording(struct pg_conn *c, const struct st
     enum store_status s = run_change(c, PG_RECORDING_INSERT, &p);
     if (s != STORE_OK)
         return s;
-    struct params q = {0};
-    p_text(&q, r->account_id);
-    s = run_change(c, PG_ACCOUNT_COUNT_UP, &q);
-    if (s == STORE_OK && r->user_id[0]) {
-        p_text(&q, r->user_id);
-        s = run_change(c, PG_USER_COUNT_UP, &q);
-        if (s == STORE_NOT_FOUND)
-            s = STORE_OK; /* a recording of a deleted user */
-    }
-    return s;
+    return count_recording(c, r->account_id, r->user_id);
 }
 
 static enum store_status recording_insert(struct store_conn *base, const struct store_recording *r)

@@ -334,7 +334,9 @@ static struct scim_filter *unary(struct parser *ps, bool in_brackets)
 static struct scim_filter *parse_and(struct parser *ps, bool in_brackets)
 {
     struct scim_filter *left = unary(ps, in_brackets);
-    while (left && keyword(ps, "and")) {
+    if (!left)
+        return NULL;
+    while (keyword(ps, "and")) {
         struct scim_filter *right = unary(ps, in_brackets);
         if (!right)
             return NULL;
@@ -349,7 +351,9 @@ static struct scim_filter *parse_and(struct parser *ps, bool in_brackets)
 static struct scim_filter *parse_or(struct parser *ps, bool in_brackets)
 {
     struct scim_filter *left = parse_and(ps, in_brackets);
-    while (left && keyword(ps, "or")) {
+    if (!left)
+        return NULL;
+    while (keyword(ps, "or")) {
         struct scim_filter *right = parse_and(ps, in_brackets);
         if (!right)
             return NULL;

@@ -243,7 +243,7 @@ enum scim_patch_status scim_patch_apply(void *resource_json, const void *body_js
     err->offset = 0;
     err->message[0] = '\0';
     const cJSON *ops = cJSON_IsObject(body) ? cJSON_GetObjectItem(body, "Operations") : NULL;
-    if (!cJSON_IsArray(ops) || !ops->child)
+    if (!ops || !cJSON_IsArray(ops) || !ops->child)
         return failed(err, SCIM_PATCH_INVALID_SYNTAX, "Operations must be a non-empty array");
     const cJSON *o;
     cJSON_ArrayForEach(o, ops) {
@@ -256,7 +256,7 @@ enum scim_patch_status scim_patch_apply(void *resource_json, const void *body_js
         if (path && !cJSON_IsNull(path) && !cJSON_IsString(path))
             return failed(err, SCIM_PATCH_INVALID_PATH, "path must be a string");
         enum scim_patch_status s = SCIM_PATCH_OK;
-        if (cJSON_IsString(path) && path->valuestring[0]) {
+        if (path && cJSON_IsString(path) && path->valuestring[0]) {
             s = apply_path(op, resource, path->valuestring, value, ar, err);
         } else if (op == OP_REMOVE) {
             return failed(err, SCIM_PATCH_NO_TARGET, "remove needs a path");

@@ -381,7 +381,7 @@ static const char *text_at(const cJSON *o, const char *key, const char *sub)
     const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItem(o, key) : NULL;
     if (sub)
         v = cJSON_IsObject(v) ? cJSON_GetObjectItem(v, sub) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
+    return v && cJSON_IsString(v) ? v->valuestring : "";
 }
 
 /* The stored name is name.formatted. A PATCH that changes displayName, or givenName or

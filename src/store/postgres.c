@@ -287,6 +287,7 @@ static PGresult *exec_named(struct pg_conn *c, const char *name, const char *sql
         }
         return res;
     }
+    *s = STORE_UNAVAILABLE;
     return NULL;
 }
 

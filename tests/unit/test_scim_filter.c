@@ -152,9 +152,9 @@ static void errors_say_where(void **state)
     fails_at("a eq \"ab\\", 9);          /* a backslash at the very end (found by fuzzing) */
     fails_at("a eq \"\\uDaee\\uD-", 12); /* a cut surrogate pair (found by fuzzing) */
     fails_at("a eq \"\\u12\"", 8);
-    char deep[400] = "";
-    for (int i = 0; i < 100; i++)
-        strcat(deep, "(");
+    char deep[101];
+    memset(deep, '(', 100);
+    deep[100] = '\0';
     fails_at(deep, 64);
 }
 

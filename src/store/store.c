@@ -28,6 +28,22 @@ static _Thread_local struct {
     struct store_conn *conn;
 } thread_conns[THREAD_CACHE];
 
+/* The test switch SCREENDESK_TEST_FAIL_STORE_EVERY=N makes every Nth store call fail, so the
+ * tests can show that each endpoint then answers a clean 500 or 503 and goes on serving. */
+static atomic_long fault_every = -1;
+static atomic_long fault_calls;
+
+static bool fault_injected(void)
+{
+    long every = atomic_load(&fault_every);
+    if (every < 0) {
+        const char *v = getenv("SCREENDESK_TEST_FAIL_STORE_EVERY");
+        every = v ? strtol(v, NULL, 10) : 0;
+        atomic_store(&fault_every, every > 0 ? every : 0);
+    }
+    return every > 0 && (atomic_fetch_add(&fault_calls, 1) + 1) % every == 0;
+}
+
 const char *store_status_name(enum store_status s)
 {
     switch (s) {
@@ -167,16 +183,22 @@ bool store_is_initialized(struct store_conn *c)
 
 enum store_status store_ping(struct store_conn *c)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->exec(c, "SELECT 1");
 }
 
 enum store_status store_begin(struct store_conn *c)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->exec(c, "BEGIN");
 }
 
 enum store_status store_commit(struct store_conn *c)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->exec(c, "COMMIT");
 }
 
@@ -187,34 +209,46 @@ void store_rollback(struct store_conn *c)
 
 enum store_status store_account_insert(struct store_conn *c, const struct store_account *a)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->account_insert(c, a);
 }
 
 enum store_status store_account_get(struct store_conn *c, struct arena *ar, const char *id,
                                     struct store_account *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->account_get(c, ar, id, out);
 }
 
 enum store_status store_account_update(struct store_conn *c, const char *id, const char *plan,
                                        int api_access, int64_t now)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->account_update(c, id, plan, api_access, now);
 }
 
 enum store_status store_account_any(struct store_conn *c, bool *has_any)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->account_any(c, has_any);
 }
 
 enum store_status store_user_insert(struct store_conn *c, const struct store_user *u)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_insert(c, u);
 }
 
 enum store_status store_user_get(struct store_conn *c, struct arena *ar, const char *account_id,
                                  const char *id, struct store_user *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_get(c, ar, account_id, id, out);
 }
 
@@ -222,6 +256,8 @@ enum store_status store_user_find_by_email(struct store_conn *c, struct arena *a
                                            const char *account_id, const char *email,
                                            struct store_user *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_find_by_email(c, ar, account_id, email, out);
 }
 
@@ -229,6 +265,8 @@ enum store_status store_user_list(struct store_conn *c, struct arena *ar, const 
                                   int64_t offset, int64_t limit, struct store_user **rows,
                                   size_t *n, int64_t *total)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_list(c, ar, account_id, offset, limit, rows, n, total);
 }
 
@@ -236,23 +274,31 @@ enum store_status store_user_find_by_external_id(struct store_conn *c, struct ar
                                                  const char *account_id, const char *external_id,
                                                  struct store_user *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_find_by_external_id(c, ar, account_id, external_id, out);
 }
 
 enum store_status store_user_update(struct store_conn *c, const struct store_user *u,
                                     int64_t expected_version)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_update(c, u, expected_version);
 }
 
 enum store_status store_user_delete(struct store_conn *c, const char *account_id, const char *id)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_delete(c, account_id, id);
 }
 
 enum store_status store_user_scan(struct store_conn *c, const char *account_id,
                                   store_user_visit *visit, void *ctx)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_scan(c, account_id, visit, ctx);
 }
 
@@ -260,12 +306,16 @@ enum store_status store_user_set_password(struct store_conn *c, const char *acco
                                           const char *user_id, const char *password_hash,
                                           int64_t now)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->user_set_password(c, account_id, user_id, password_hash, now);
 }
 
 enum store_status store_token_insert(struct store_conn *c, enum store_token_kind kind,
                                      const struct store_token *t)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->token_insert(c, kind, t);
 }
 
@@ -273,24 +323,32 @@ enum store_status store_token_get(struct store_conn *c, struct arena *ar,
                                   enum store_token_kind kind, const char *id,
                                   struct store_token *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->token_get(c, ar, kind, id, out);
 }
 
 enum store_status store_token_list(struct store_conn *c, struct arena *ar, const char *account_id,
                                    const char *user_id, struct store_token **rows, size_t *n)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->token_list(c, ar, account_id, user_id, rows, n);
 }
 
 enum store_status store_token_rename(struct store_conn *c, const char *account_id, const char *id,
                                      const char *name)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->token_rename(c, account_id, id, name);
 }
 
 enum store_status store_token_revoke(struct store_conn *c, enum store_token_kind kind,
                                      const char *account_id, const char *id, int64_t now)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->token_revoke(c, kind, account_id, id, now);
 }
 
@@ -298,11 +356,15 @@ enum store_status store_auth_lookup(struct store_conn *c, struct arena *ar,
                                     enum store_token_kind kind, const unsigned char *hash,
                                     size_t hash_len, struct store_principal *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->auth_lookup(c, ar, kind, hash, hash_len, out);
 }
 
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->recording_insert(c, r);
 }
 
@@ -310,6 +372,8 @@ enum store_status store_recording_get(struct store_conn *c, struct arena *ar,
                                       const char *account_id, const char *user_id, const char *id,
                                       struct store_recording *out)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->recording_get(c, ar, account_id, user_id, id, out);
 }
 
@@ -317,11 +381,15 @@ enum store_status store_recording_list(struct store_conn *c, struct arena *ar,
                                        const struct store_recording_query *q,
                                        struct store_recording **rows, size_t *n, int64_t *total)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->recording_list(c, ar, q, rows, n, total);
 }
 
 enum store_status store_recording_update(struct store_conn *c, const char *account_id,
                                          const char *id, const struct store_recording_update *u)
 {
+    if (fault_injected())
+        return STORE_ERROR;
     return c->ops->recording_update(c, account_id, id, u);
 }

@@ -152,7 +152,7 @@ class Cli:
 class Server:
     """One `screendesk serve` process on a free loopback port."""
 
-    def __init__(self, cli, *extra):
+    def __init__(self, cli, *extra, env=None):
         self.cli = cli
         self.log_path = os.path.join(cli.workdir, f"server-{time.monotonic_ns()}.log")
         self.log = open(self.log_path, "w+")
@@ -162,6 +162,7 @@ class Server:
             stderr=self.log,
             text=True,
             cwd=cli.workdir,
+            env=dict(os.environ, **(env or {})),
         )
         self.port = self._wait_for_port()
         self.url = f"http://127.0.0.1:{self.port}"

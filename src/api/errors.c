@@ -2,6 +2,7 @@
  * shape through scim_error. */
 #include "api.h"
 
+#include "api/metrics.h"
 #include "core/log.h"
 #include "scim/scim.h"
 
@@ -37,6 +38,7 @@ int api_store_error(struct api_call *call, enum store_status s, const char *not_
     if (s == STORE_NOT_FOUND)
         return api_error(call, 404, "%s", not_found_message);
     /* The cause was logged by the store; the client learns only that it failed. */
+    api_metrics_database_error();
     log_error("request %s: store call failed: %s", call->req->request_id, store_status_name(s));
     if (s == STORE_UNAVAILABLE)
         return api_error(call, 503, "The service is temporarily unavailable; try again");

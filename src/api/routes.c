@@ -1,6 +1,7 @@
 /* THE route table, read top to bottom, and the dispatcher: match, authorize, handle. */
 #include "api.h"
 
+#include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "auth/authorize.h"
 #include "core/time.h"
@@ -90,6 +91,7 @@ static int rate_limit(struct api_call *call)
     char text[24];
     struct http_response *res = call->res;
     if (!r.is_allowed) {
+        api_metrics_rate_limited();
         api_error(call, 429, "Too many requests; retry after %u seconds", r.retry_after);
         snprintf(text, sizeof(text), "%u", r.retry_after);
         http_response_header(res, call->arena, "Retry-After", text);
@@ -129,6 +131,7 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
         break;
     }
     call.params = m.params;
+    req->route = (int)(m.route - api_routes);
     if (m.route->auth != HTTP_AUTH_NONE) {
         call.conn = store_conn_get(call.app->store);
         if (!call.conn) {

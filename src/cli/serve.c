@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "api/api.h"
+#include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -128,8 +129,10 @@ int cli_serve(int argc, char **argv)
     long rate = LIMIT_RATE_PER_SECOND;
     if (rate_text && !parse_count(rate_text, 1000000, &rate))
         return cli_usage_error(usage, "--rate-limit needs a number of requests per second");
-    if (metrics)
-        return cli_usage_error(usage, "--metrics-listen is not available in this version yet");
+    char metrics_host[256];
+    unsigned short metrics_port = 0;
+    if (metrics && !parse_listen(metrics, metrics_host, sizeof(metrics_host), &metrics_port))
+        return cli_usage_error(usage, "--metrics-listen needs HOST:PORT, got '%s'", metrics);
     if ((cert == NULL) != (key == NULL))
         return cli_usage_error(usage, "--tls-cert and --tls-key go together");
 
@@ -138,7 +141,7 @@ int cli_serve(int argc, char **argv)
         return rc;
     char err[512];
     char *cert_pem = NULL, *key_pem = NULL;
-    struct http_server *server = NULL;
+    struct http_server *server = NULL, *metrics_server = NULL;
     struct app app = {0};
     if (cert && (!(cert_pem = read_file(cert, err, sizeof(err))) ||
                  !(key_pem = read_file(key, err, sizeof(err))))) {
@@ -166,11 +169,30 @@ int cli_serve(int argc, char **argv)
                                      .idle_timeout_seconds = LIMIT_IDLE_SECONDS,
                                      .body_limit = LIMIT_BODY_BYTES,
                                      .handler = api_dispatch,
-                                     .app = &app};
+                                     .app = &app,
+                                     .on_complete = api_metrics_observe};
     server = http_server_start(&cfg, err, sizeof(err));
     if (!server) {
         rc = cli_fail("%s", err);
         goto out;
+    }
+    if (metrics) {
+        struct http_server_config mcfg = {.host = metrics_host,
+                                          .port = metrics_port,
+                                          .threads = 1,
+                                          .connection_limit = 64,
+                                          .per_ip_limit = 16,
+                                          .idle_timeout_seconds = LIMIT_IDLE_SECONDS,
+                                          .body_limit = 0,
+                                          .handler = api_metrics_handler,
+                                          .is_quiet = true};
+        metrics_server = http_server_start(&mcfg, err, sizeof(err));
+        if (!metrics_server) {
+            rc = cli_fail("metrics: %s", err);
+            goto out;
+        }
+        log_info("metrics on http://%s:%u/metrics", *metrics_host ? metrics_host : "127.0.0.1",
+                 http_server_port(metrics_server));
     }
     char base_url[300];
     snprintf(base_url, sizeof(base_url), "%s://%s%s%s:%u", cert ? "https" : "http",
@@ -187,6 +209,7 @@ int cli_serve(int argc, char **argv)
     rc = CLI_OK;
 out:
     http_server_stop(server, 10000);
+    http_server_stop(metrics_server, 1000);
     ratelimit_free(app.ratelimit);
     free(cert_pem);
     free(key_pem);

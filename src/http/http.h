@@ -29,6 +29,7 @@ struct http_request {
     double started_ms;
     const char *account_id; /* set by the application, for the access log */
     int status;             /* the status sent, for the access log */
+    int route;              /* set by the application: which route answered; -1 for none */
 };
 
 struct http_response {
@@ -50,6 +51,9 @@ struct http_server_config {
     size_t body_limit;
     http_handler *handler;
     void *app;
+    /* Called once per request after the answer was sent (metrics); may be NULL. */
+    void (*on_complete)(const struct http_request *req, double duration_ms);
+    bool is_quiet; /* no access log (the metrics listener) */
 };
 
 struct http_server;

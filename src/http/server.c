@@ -57,6 +57,7 @@ static struct http_request *request_new(struct http_server *s, struct MHD_Connec
     req->path = arena_strdup(ar, url);
     req->started_ms = time_mono_ms();
     req->is_tls = s->cfg.tls_cert_pem != NULL;
+    req->route = -1;
     buf_init(&req->body, s->cfg.body_limit);
     set_request_id(req);
     return req;
@@ -176,7 +177,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct http_request *req = *con_cls;
     if (!req)
         return;
-    access_log(req);
+    if (s->cfg.on_complete)
+        s->cfg.on_complete(req, time_mono_ms() - req->started_ms);
+    if (!s->cfg.is_quiet)
+        access_log(req);
     arena_free(req->arena);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);

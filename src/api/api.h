@@ -14,6 +14,7 @@ struct app {
     struct store *store;
     const struct auth_keys *keys;
     struct ratelimit *ratelimit; /* NULL when rate limiting is off */
+    bool is_https_only;          /* refuse plain HTTP but /healthz and /readyz */
 };
 
 /* One request on its way through dispatch: what the handler reads and fills. */

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const struct http_route api_routes[] = {
     {"GET", "/healthz", HTTP_AUTH_NONE, api_health_get},
@@ -105,6 +106,13 @@ static int rate_limit(struct api_call *call)
     return r.is_allowed ? 0 : 429;
 }
 
+/* Served over TLS here, or by a TLS-terminating proxy that says so. */
+static bool is_https(const struct http_request *req)
+{
+    const char *proto = http_request_header(req, "X-Forwarded-Proto");
+    return req->is_tls || (proto && strcasecmp(proto, "https") == 0);
+}
+
 void api_dispatch(struct http_request *req, struct http_response *res, void *app)
 {
     struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
@@ -115,6 +123,11 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
     }
     if (!utf8_is_valid(req->path, strlen(req->path)) || !http_request_query_is_valid(req)) {
         api_error(&call, 400, "The URL is not valid UTF-8");
+        return;
+    }
+    if (call.app->is_https_only && !is_https(req) && strcmp(req->path, "/healthz") != 0 &&
+        strcmp(req->path, "/readyz") != 0) {
+        api_error(&call, 403, "HTTPS is required");
         return;
     }
     struct http_match m;

@@ -87,6 +87,8 @@ static enum MHD_Result send_response(struct http_request *req, struct http_respo
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (req->is_tls)
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     for (struct http_header *h = res->headers; h; h = h->next)
         MHD_add_response_header(r, h->name, h->value);
     req->status = res->status;

@@ -117,6 +117,10 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
 {
     struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
     call.is_scim = strncmp(req->path, "/scim/", 6) == 0;
+    if (req->is_url_too_long) {
+        api_error(&call, 414, "The URL is longer than the limit of 8 KiB");
+        return;
+    }
     if (req->is_body_too_large) {
         api_error(&call, 413, "The request body is larger than the limit of 1 MiB");
         return;

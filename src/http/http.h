@@ -24,6 +24,7 @@ struct http_request {
     const char *path; /* decoded, without the query string */
     struct buf body;  /* at most the body limit; see is_body_too_large */
     bool is_body_too_large;
+    bool is_url_too_long;
     bool is_tls;
     char request_id[UUID_LEN + 28];
     double started_ms;
@@ -48,6 +49,8 @@ struct http_server_config {
     unsigned threads;
     const char *tls_cert_pem, *tls_key_pem; /* contents, not paths; NULL for plain HTTP */
     unsigned connection_limit, per_ip_limit, idle_timeout_seconds;
+    unsigned request_timeout_seconds; /* a body still arriving after this is cut off */
+    size_t header_limit, url_limit;
     size_t body_limit;
     http_handler *handler;
     void *app;

@@ -129,6 +129,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         arena_cleanup_add(req->arena, free_body, &req->body);
         *con_cls = req;
         atomic_fetch_add(&s->in_flight, 1);
+        if (s->cfg.url_limit && strlen(url) > s->cfg.url_limit) {
+            req->is_url_too_long = true;
+            respond(s, req);
+            return MHD_YES;
+        }
         if (content_length_too_large(s, conn)) {
             /* Answer before reading a body we would refuse anyway. */
             req->is_body_too_large = true;
@@ -137,6 +142,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (*upload_size > 0) {
+        /* libmicrohttpd's timeout only measures silence: a client sending a byte now and
+         * then would hold the connection for ever. A request gets a whole deadline. */
+        if (s->cfg.request_timeout_seconds &&
+            time_mono_ms() - req->started_ms > 1000.0 * s->cfg.request_timeout_seconds) {
+            req->status = 408;
+            return MHD_NO;
+        }
         if (!req->is_body_too_large && !buf_append(&req->body, upload_data, *upload_size)) {
             req->is_body_too_large = true;
             buf_fini(&req->body);
@@ -241,8 +253,9 @@ struct http_server *http_server_start(const struct http_server_config *cfg, char
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(cfg->threads ? cfg->threads : 1), MHD_OPTION_CONNECTION_LIMIT,
         cfg->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_seconds, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_seconds,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_limit ? cfg->header_limit : 32768),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use, or bad TLS files?)",
                  cfg->host && *cfg->host ? cfg->host : "*", cfg->port);

@@ -104,6 +104,14 @@ static bool parse_count(const char *text, long max, long *out)
     return true;
 }
 
+/* The header deadline; the test switch SCREENDESK_TEST_HEADER_SECONDS shortens it. */
+static unsigned header_seconds(void)
+{
+    const char *v = getenv("SCREENDESK_TEST_HEADER_SECONDS");
+    long n = v ? strtol(v, NULL, 10) : 0;
+    return n > 0 ? (unsigned)n : LIMIT_HEADER_SECONDS;
+}
+
 int cli_serve(int argc, char **argv)
 {
     struct cli_env env = {0};
@@ -173,6 +181,7 @@ int cli_serve(int argc, char **argv)
                                      .per_ip_limit = LIMIT_CONNECTIONS_PER_IP,
                                      .idle_timeout_seconds = LIMIT_IDLE_SECONDS,
                                      .request_timeout_seconds = LIMIT_REQUEST_SECONDS,
+                                     .header_timeout_seconds = header_seconds(),
                                      .header_limit = LIMIT_HEADER_BYTES,
                                      .url_limit = LIMIT_URL_BYTES,
                                      .body_limit = LIMIT_BODY_BYTES,

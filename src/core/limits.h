@@ -13,6 +13,7 @@
 #define LIMIT_CONNECTIONS_PER_IP 512
 #define LIMIT_IDLE_SECONDS       30
 #define LIMIT_REQUEST_SECONDS    60    /* a whole request, headers to last body byte */
+#define LIMIT_HEADER_SECONDS     20    /* from connect (or the last answer) to whole headers */
 #define LIMIT_HEADER_BYTES       32768 /* request line and headers, per connection */
 #define LIMIT_URL_BYTES          8192  /* over it: 414 */
 #define LIMIT_RATE_PER_SECOND    100   /* per token; burst twice that */

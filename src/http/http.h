@@ -50,6 +50,7 @@ struct http_server_config {
     const char *tls_cert_pem, *tls_key_pem; /* contents, not paths; NULL for plain HTTP */
     unsigned connection_limit, per_ip_limit, idle_timeout_seconds;
     unsigned request_timeout_seconds; /* a body still arriving after this is cut off */
+    unsigned header_timeout_seconds;  /* headers not complete after this: cut off */
     size_t header_limit, url_limit;
     size_t body_limit;
     http_handler *handler;

@@ -12,18 +12,35 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* One TCP connection, watched by the deadline thread: libmicrohttpd's own timeout measures
+ * only silence, so a client that sends a byte every few seconds would never be cut off. */
+struct watched {
+    int fd;
+    double since_ms; /* when the current wait for headers (or the current request) began */
+    bool is_in_request;
+    bool is_cut;
+    struct watched *prev, *next;
+};
 
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_config cfg;
     atomic_int in_flight;
     unsigned short port;
+    pthread_mutex_t lock; /* guards the watched list */
+    struct watched *watched;
+    pthread_t deadline_thread;
+    bool has_deadline_thread;
+    atomic_bool is_stopping;
 };
 
 static bool is_request_id_char(char c)
@@ -44,6 +61,82 @@ static void set_request_id(struct http_request *req)
         memcpy(req->request_id, given, n + 1);
     else
         uuid_v7_new(req->request_id);
+}
+
+static struct watched *watched_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* Marks the connection's request as started (headers complete) or finished. */
+static void watch_request(struct http_server *s, struct MHD_Connection *conn, bool is_started)
+{
+    struct watched *w = watched_of(conn);
+    if (!w)
+        return;
+    pthread_mutex_lock(&s->lock);
+    w->is_in_request = is_started;
+    w->since_ms = time_mono_ms();
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct http_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct watched *w = xcalloc(1, sizeof(*w));
+        w->fd = info ? (int)info->connect_fd : -1;
+        w->since_ms = time_mono_ms();
+        pthread_mutex_lock(&s->lock);
+        w->next = s->watched;
+        if (s->watched)
+            s->watched->prev = w;
+        s->watched = w;
+        pthread_mutex_unlock(&s->lock);
+        *socket_context = w;
+        return;
+    }
+    struct watched *w = *socket_context;
+    if (!w)
+        return;
+    pthread_mutex_lock(&s->lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        s->watched = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    pthread_mutex_unlock(&s->lock);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* Once a second, shuts down connections whose headers, or whose whole request, take too
+ * long; libmicrohttpd then sees the socket closed and cleans up as usual. */
+static void *deadline_loop(void *arg)
+{
+    struct http_server *s = arg;
+    while (!atomic_load(&s->is_stopping)) {
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        double now = time_mono_ms();
+        pthread_mutex_lock(&s->lock);
+        for (struct watched *w = s->watched; w; w = w->next) {
+            double limit = 1000.0 * (w->is_in_request ? s->cfg.request_timeout_seconds
+                                                      : s->cfg.header_timeout_seconds);
+            if (!w->is_cut && w->fd >= 0 && limit > 0 && now - w->since_ms > limit) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->is_cut = true;
+            }
+        }
+        pthread_mutex_unlock(&s->lock);
+    }
+    return NULL;
 }
 
 static struct http_request *request_new(struct http_server *s, struct MHD_Connection *conn,
@@ -129,6 +222,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         arena_cleanup_add(req->arena, free_body, &req->body);
         *con_cls = req;
         atomic_fetch_add(&s->in_flight, 1);
+        watch_request(s, conn, true);
         if (s->cfg.url_limit && strlen(url) > s->cfg.url_limit) {
             req->is_url_too_long = true;
             respond(s, req);
@@ -185,7 +279,6 @@ static void access_log(const struct http_request *req)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     (void)toe;
     struct http_server *s = cls;
     struct http_request *req = *con_cls;
@@ -195,6 +288,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         s->cfg.on_complete(req, time_mono_ms() - req->started_ms);
     if (!s->cfg.is_quiet)
         access_log(req);
+    watch_request(s, conn, false);
     arena_free(req->arena);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
@@ -238,6 +332,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg, char
         return NULL;
     struct http_server *s = xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
+    pthread_mutex_init(&s->lock, NULL);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (is_v6 ? MHD_USE_IPv6 : 0);
     if (cfg->tls_cert_pem)
@@ -255,13 +350,17 @@ struct http_server *http_server_start(const struct http_server_config *cfg, char
         cfg->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_seconds,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->header_limit ? cfg->header_limit : 32768),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use, or bad TLS files?)",
                  cfg->host && *cfg->host ? cfg->host : "*", cfg->port);
+        pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;
     }
+    if (cfg->header_timeout_seconds || cfg->request_timeout_seconds)
+        s->has_deadline_thread = pthread_create(&s->deadline_thread, NULL, deadline_loop, s) == 0;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
     return s;
@@ -286,6 +385,10 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    atomic_store(&s->is_stopping, true);
+    if (s->has_deadline_thread)
+        pthread_join(s->deadline_thread, NULL);
     MHD_stop_daemon(s->daemon);
+    pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -78,3 +78,31 @@ def test_2000_idle_and_trickling_connections_do_not_lock_clients_out(cli):
         for s in socks:
             s.close()
         assert server.stop() == 0
+
+
+def test_headers_trickled_past_the_deadline_are_cut_off(cli):
+    server = Server(cli, env={"SCREENDESK_TEST_HEADER_SECONDS": "2"})
+    try:
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        s.sendall(b"GET /healthz HTTP/1.1\r\n")
+        start = time.monotonic()
+        closed = False
+        while time.monotonic() - start < 8:
+            try:
+                s.sendall(b"X")
+                s.settimeout(0.5)
+                if s.recv(1024) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed = True
+                break
+        s.close()
+        assert closed, "a trickling client was never cut off"
+        assert 1.5 < time.monotonic() - start < 8
+        # A client that sends its request promptly is served as usual.
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+    finally:
+        assert server.stop() == 0

@@ -299,6 +299,39 @@ static PGresult *run(struct pg_conn *c, enum pg_stmt id, const struct params *p,
     return exec_named(c, name, pg_sql[id], &c->prepared[id], p, s);
 }
 
+/* Called with each row of a streamed statement (a one-row result); returns false to stop. */
+typedef bool row_visit(PGresult *row, void *ctx);
+
+/* Runs a prepared statement in libpq's single-row mode, so memory does not grow with the
+ * number of rows: each row is handed to visit and freed. */
+static enum store_status stream(struct pg_conn *c, enum pg_stmt id, const struct params *p,
+                                row_visit *visit, void *ctx)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "s%d", (int)id);
+    if (!reconnect(c))
+        return STORE_UNAVAILABLE;
+    if (!prepare_named(c, name, pg_sql[id], &c->prepared[id]))
+        return PQstatus(c->db) == CONNECTION_OK ? STORE_ERROR : STORE_UNAVAILABLE;
+    if (!PQsendQueryPrepared(c->db, name, p->n, p->values, p->lengths, p->formats, 0) ||
+        !PQsetSingleRowMode(c->db))
+        return status_of_result(c, NULL);
+    enum store_status s = STORE_OK;
+    bool more = true;
+    PGresult *r;
+    while ((r = PQgetResult(c->db))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE) {
+            if (more)
+                more = visit(r, ctx); /* after a stop, the rest is drained unread */
+        } else if (st != PGRES_TUPLES_OK) {
+            s = status_of_result(c, r);
+        }
+        PQclear(r);
+    }
+    return s;
+}
+
 /* Runs a statement that returns no rows; STORE_NOT_FOUND when it changed none. */
 static enum store_status run_change(struct pg_conn *c, enum pg_stmt id, const struct params *p)
 {
@@ -615,27 +648,29 @@ static enum store_status user_list(struct store_conn *base, struct arena *ar,
     return s;
 }
 
+struct scan_ctx {
+    store_user_visit *visit;
+    void *ctx;
+};
+
+static bool scan_row(PGresult *row, void *ctx)
+{
+    struct scan_ctx *sc = ctx;
+    struct arena *scratch = arena_new();
+    struct store_user u;
+    row_to_user(scratch, row, 0, &u);
+    bool more = sc->visit(&u, sc->ctx);
+    arena_free(scratch);
+    return more;
+}
+
 static enum store_status user_scan(struct store_conn *base, const char *account_id,
                                    store_user_visit *visit, void *ctx)
 {
-    struct pg_conn *c = pg(base);
     struct params p = {0};
     p_text(&p, account_id);
-    enum store_status s;
-    PGresult *r = run(c, PG_USER_SCAN, &p, &s);
-    if (s == STORE_OK) {
-        for (int i = 0; i < PQntuples(r); i++) {
-            struct arena *scratch = arena_new();
-            struct store_user u;
-            row_to_user(scratch, r, i, &u);
-            bool more = visit(&u, ctx);
-            arena_free(scratch);
-            if (!more)
-                break;
-        }
-    }
-    PQclear(r);
-    return s;
+    struct scan_ctx sc = {visit, ctx};
+    return stream(pg(base), PG_USER_SCAN, &p, scan_row, &sc);
 }
 
 static enum store_status user_update(struct store_conn *base, const struct store_user *u,
@@ -1022,7 +1057,29 @@ static enum store_status read_rows(struct pg_conn *c, struct arena *ar, PGresult
     return s;
 }
 
-/* Reads every PAGE_CACHE_STEP-th sort key into the page cache (see sqlite.c). */
+struct keys_ctx {
+    struct page_key *keys;
+    size_t n, cap;
+    int64_t row;
+};
+
+static bool key_row(PGresult *row, void *ctx)
+{
+    struct keys_ctx *k = ctx;
+    if (++k->row % PAGE_CACHE_STEP != 0)
+        return true;
+    if (k->n == k->cap) {
+        k->cap *= 2;
+        k->keys = xrealloc(k->keys, k->cap * sizeof(*k->keys));
+    }
+    k->keys[k->n].created_at = col_int(row, 0, 0);
+    col_id(row, 0, 1, k->keys[k->n].id);
+    k->n++;
+    return true;
+}
+
+/* Reads every PAGE_CACHE_STEP-th sort key into the page cache (see sqlite.c), streaming the
+ * index so that memory stays at one key per step. */
 static enum store_status build_page_keys(struct pg_conn *c, const struct store_recording_query *q,
                                          int64_t version, int64_t total)
 {
@@ -1030,24 +1087,12 @@ static enum store_status build_page_keys(struct pg_conn *c, const struct store_r
     p_text(&p, q->account_id);
     if (q->user_id)
         p_text(&p, q->user_id);
-    enum store_status s;
-    PGresult *r = run(c, q->user_id ? PG_KEYS_USER : PG_KEYS_ALL, &p, &s);
-    if (s == STORE_OK) {
-        size_t cap = (size_t)(total / PAGE_CACHE_STEP) + 1, n = 0;
-        struct page_key *keys = xmalloc(cap * sizeof(*keys));
-        for (int i = PAGE_CACHE_STEP - 1; i < PQntuples(r); i += PAGE_CACHE_STEP) {
-            if (n == cap) {
-                cap *= 2;
-                keys = xrealloc(keys, cap * sizeof(*keys));
-            }
-            keys[n].created_at = col_int(r, i, 0);
-            col_id(r, i, 1, keys[n].id);
-            n++;
-        }
-        page_cache_put(q->account_id, q->user_id, version, keys, n);
-        free(keys);
-    }
-    PQclear(r);
+    struct keys_ctx k = {.cap = (size_t)(total / PAGE_CACHE_STEP) + 1};
+    k.keys = xmalloc(k.cap * sizeof(*k.keys));
+    enum store_status s = stream(c, q->user_id ? PG_KEYS_USER : PG_KEYS_ALL, &p, key_row, &k);
+    if (s == STORE_OK)
+        page_cache_put(q->account_id, q->user_id, version, k.keys, k.n);
+    free(k.keys);
     return s;
 }
 

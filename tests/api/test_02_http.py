@@ -2,6 +2,7 @@
 request ids and the access log."""
 import json
 import socket
+import time
 
 import pytest
 
@@ -79,8 +80,15 @@ def test_request_id_is_echoed_or_made(api):
 def test_access_log_has_one_json_line_per_request_without_token(api, server):
     r = api.get("/api/v2/users?page=1", headers={"X-Request-Id": "log-check-1"})
     assert r.status_code == 200
-    lines = [json.loads(line) for line in server.log_text().splitlines() if line.startswith("{")]
-    mine = [entry for entry in lines if entry.get("request_id") == "log-check-1"]
+    # The line is written once the answer has gone out, so it may land just after it.
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [json.loads(line) for line in server.log_text().splitlines()
+                 if line.startswith("{")]
+        mine = [entry for entry in lines if entry.get("request_id") == "log-check-1"]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(mine) == 1
     entry = mine[0]
     assert entry["method"] == "GET"

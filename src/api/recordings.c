@@ -241,6 +241,43 @@ static int parse_body(struct api_call *call, struct field f[3])
                      "application/x-www-form-urlencoded");
 }
 
+static void set_text(cJSON *o, const char *key, const char *value)
+{
+    cJSON *v = value ? cJSON_CreateString(value) : cJSON_CreateNull();
+    if (cJSON_GetObjectItemCaseSensitive(o, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else
+        cJSON_AddItemToObject(o, key, v);
+}
+
+/* The recording's JSON after the update: its stored rendering (or a fresh one) with the
+ * changed fields replaced in place, so the key order stays the documented one. */
+static char *updated_rendering(struct api_call *call, const struct store_recording *r,
+                               const struct store_recording_update *u)
+{
+    const char *before = r->rendered ? r->rendered : api_recording_rendered(call->arena, r);
+    cJSON *o = cJSON_Parse(before);
+    if (!o)
+        return NULL;
+    arena_cleanup_add(call->arena, delete_json, o);
+    if (u->has_title)
+        set_text(o, "title", u->title);
+    if (u->has_summary)
+        set_text(o, "summary", u->summary);
+    if (u->has_description)
+        set_text(o, "description", u->description);
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+    if (!cJSON_IsObject(meta))
+        return NULL;
+    char iso[TIME_ISO_LEN];
+    time_format_iso(u->updated_at, iso);
+    set_text(meta, "updated_at", iso);
+    char *text = cJSON_PrintUnformatted(o);
+    char *out = text ? arena_strdup(call->arena, text) : NULL;
+    cJSON_free(text);
+    return out;
+}
+
 int api_recordings_update(struct api_call *call)
 {
     if (!api_caller_sees_all(call))
@@ -270,6 +307,9 @@ int api_recordings_update(struct api_call *call)
     /* updated_at must move even when two writes land in the same millisecond. */
     if (u.updated_at <= r.updated_at)
         u.updated_at = r.updated_at + 1;
+    u.rendered = updated_rendering(call, &r, &u);
+    if (!u.rendered)
+        return api_store_error(call, STORE_ERROR, "");
     enum store_status s = store_recording_update(call->conn, call->who.account_id, r.id, &u);
     if (s != STORE_OK)
         return api_store_error(call, s, "Recording not found or does not exist");

@@ -33,7 +33,38 @@ static void time_field(struct buf *b, const char *k, int64_t ms, bool comma)
     buf_printf(b, "\"%s\":\"%s\"%s", k, iso, comma ? "," : "");
 }
 
+static void render_fields(struct buf *b, const struct store_recording *r, bool is_v1);
+
 void api_recording_render(struct buf *b, const struct store_recording *r, bool is_v1)
+{
+    if (!r->rendered) {
+        render_fields(b, r, is_v1);
+        return;
+    }
+    /* The stored v2 object; v1 adds two keys before its closing brace. */
+    size_t n = strlen(r->rendered);
+    if (!is_v1 || n < 2) {
+        buf_append(b, r->rendered, n);
+        return;
+    }
+    buf_append(b, r->rendered, n - 1);
+    buf_append(b, ",", 1);
+    str_field(b, "customer_email", r->customer_email, true);
+    str_field(b, "user_email", r->user_email, false);
+    buf_append(b, "}", 1);
+}
+
+char *api_recording_rendered(struct arena *ar, const struct store_recording *r)
+{
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    render_fields(&b, r, false);
+    char *out = arena_strndup(ar, b.data, b.len);
+    buf_fini(&b);
+    return out;
+}
+
+static void render_fields(struct buf *b, const struct store_recording *r, bool is_v1)
 {
     buf_append(b, "{", 1);
     str_field(b, "uuid", r->id, true);

@@ -8,8 +8,12 @@
 
 #include <stdbool.h>
 
-/* Appends the documented recording object; is_v1 adds flat customer_email and user_email. */
+/* Appends the documented recording object; is_v1 adds flat customer_email and user_email.
+ * Uses the stored rendering when the row has one. */
 void api_recording_render(struct buf *b, const struct store_recording *r, bool is_v1);
+/* Returns the v2 object of a recording whose fields are all filled, in ar: what the store
+ * keeps beside the row. */
+char *api_recording_rendered(struct arena *ar, const struct store_recording *r);
 /* Appends the documented user object. */
 void api_user_render(struct buf *b, const struct store_user *u);
 /* Reads a recording in the API's own shape from a parsed JSON object (cJSON *) into r, strings

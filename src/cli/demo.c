@@ -2,6 +2,7 @@
  * database has no account yet. */
 #include "cli.h"
 
+#include "api/render.h"
 #include "core/time.h"
 
 #include <cjson/cJSON.h>
@@ -81,6 +82,7 @@ static enum store_status seed_recording(struct cli_env *env, struct arena *ar,
                                                100 + i)
                                 : NULL;
     r.customer_email = (char *)PICK(customers, i);
+    r.rendered = api_recording_rendered(ar, &r);
     return store_recording_insert(env->conn, &r);
 }
 

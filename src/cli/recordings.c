@@ -87,6 +87,7 @@ static bool import_line(struct cli_env *env, struct known_users *known, struct a
         r.created_at = now;
     if (!r.updated_at)
         r.updated_at = r.created_at;
+    r.rendered = api_recording_rendered(ar, &r);
     s = store_recording_insert(env->conn, &r);
     if (s != STORE_OK) {
         snprintf(err, errlen,

@@ -30,7 +30,7 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
     "updated_at, duration, impressions_count, recording_type, recording_source, url, "             \
     "helpdesk_info, ticket_id, provider, vendor, ip_address, timezone, network_type, isp, "        \
-    "console_logs, customer_email "
+    "console_logs, customer_email, rendered "
 
 #define TOKEN_COLS "id, account_id, name, token_hash, token_secret, created_at, revoked_at"
 
@@ -101,13 +101,13 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(RECORDING_INSERT, "INSERT INTO recordings (" REC_COLS ", customer_email_lower, "             \
                         "user_email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " \
                         "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "   \
-                        "lower($25), lower($4))")                                                  \
+                        "$26, lower($25), lower($4))")                                             \
     X(RECORDING_GET, "SELECT " REC_COLS "FROM recordings WHERE account_id = $1 AND id = $2 "       \
                      "AND ($3::text IS NULL OR user_id = $3)")                                     \
     X(RECORDING_UPDATE, "UPDATE recordings SET title = CASE WHEN $3 THEN $4 ELSE title END, "      \
                         "summary = CASE WHEN $5 THEN $6 ELSE summary END, "                        \
                         "description = CASE WHEN $7 THEN $8 ELSE description END, "                \
-                        "updated_at = $9 WHERE account_id = $1 AND id = $2")                       \
+                        "updated_at = $9, rendered = $10 WHERE account_id = $1 AND id = $2")       \
     X(KEYS_ALL, "SELECT created_at, id FROM recordings WHERE account_id = $1 "                     \
                 "ORDER BY created_at DESC, id DESC")                                               \
     X(KEYS_USER, "SELECT created_at, id FROM recordings WHERE account_id = $1 AND user_id = $2 "   \
@@ -914,6 +914,7 @@ static enum store_status insert_one_recording(struct pg_conn *c, const struct st
     p_text(&p, r->isp);
     p_text(&p, r->console_logs);
     p_text(&p, r->customer_email);
+    p_text(&p, r->rendered);
     enum store_status s = run_change(c, PG_RECORDING_INSERT, &p);
     if (s != STORE_OK)
         return s;
@@ -939,14 +940,18 @@ static void row_to_recording(struct arena *ar, PGresult *res, int i, struct stor
 {
     col_id(res, i, 0, r->id);
     col_id(res, i, 1, r->account_id);
-    col_id(res, i, 2, r->user_id);
+    r->created_at = col_int(res, i, 8);
+    r->updated_at = col_int(res, i, 9);
     r->user_email = col_str(ar, res, i, 3);
+    r->customer_email = col_str(ar, res, i, 24);
+    r->rendered = col_str(ar, res, i, 25);
+    if (r->rendered)
+        return;
+    col_id(res, i, 2, r->user_id);
     r->user_name = col_str(ar, res, i, 4);
     r->title = col_str(ar, res, i, 5);
     r->summary = col_str(ar, res, i, 6);
     r->description = col_str(ar, res, i, 7);
-    r->created_at = col_int(res, i, 8);
-    r->updated_at = col_int(res, i, 9);
     r->duration = col_int(res, i, 10);
     r->impressions_count = col_int(res, i, 11);
     r->recording_type = col_str(ar, res, i, 12);
@@ -961,7 +966,6 @@ static void row_to_recording(struct arena *ar, PGresult *res, int i, struct stor
     r->network_type = col_str(ar, res, i, 21);
     r->isp = col_str(ar, res, i, 22);
     r->console_logs = col_str(ar, res, i, 23);
-    r->customer_email = col_str(ar, res, i, 24);
 }
 
 static enum store_status recording_get(struct store_conn *base, struct arena *ar,
@@ -993,6 +997,7 @@ static enum store_status recording_update(struct store_conn *base, const char *a
     p_bool(&p, u->has_description);
     p_text(&p, u->description);
     p_int(&p, u->updated_at);
+    p_text(&p, u->rendered);
     return run_change(pg(base), PG_RECORDING_UPDATE, &p);
 }
 

@@ -61,7 +61,7 @@ enum stmt_id {
     "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
     "updated_at, duration, impressions_count, recording_type, recording_source, url, "             \
     "helpdesk_info, ticket_id, provider, vendor, ip_address, timezone, network_type, isp, "        \
-    "console_logs, customer_email "
+    "console_logs, customer_email, rendered "
 
 #define TOKEN_COLS "id, account_id, name, token_hash, token_secret, created_at, revoked_at"
 
@@ -126,7 +126,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RECORDING_INSERT] =
         "INSERT INTO recordings (" REC_COLS ", customer_email_lower, user_email_lower) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-        "?20, ?21, ?22, ?23, ?24, ?25, lower(?25), lower(?4))",
+        "?20, ?21, ?22, ?23, ?24, ?25, ?26, lower(?25), lower(?4))",
     [ST_RECORDING_GET] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
     [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
@@ -135,7 +135,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RECORDING_UPDATE] = "UPDATE recordings SET title = CASE WHEN ?3 THEN ?4 ELSE title END, "
                             "summary = CASE WHEN ?5 THEN ?6 ELSE summary END, "
                             "description = CASE WHEN ?7 THEN ?8 ELSE description END, "
-                            "updated_at = ?9 WHERE account_id = ?1 AND id = ?2",
+                            "updated_at = ?9, rendered = ?10 WHERE account_id = ?1 AND id = ?2",
 };
 
 /* Recording list statements are built per combination of filters and cached by that mask. */
@@ -803,6 +803,7 @@ static enum store_status recording_insert(struct store_conn *base, const struct 
     bind_text(st, 23, r->isp);
     bind_text(st, 24, r->console_logs);
     bind_text(st, 25, r->customer_email);
+    bind_text(st, 26, r->rendered);
     return run_change(c, st);
 }
 
@@ -810,14 +811,18 @@ static void row_to_recording(struct arena *ar, sqlite3_stmt *st, struct store_re
 {
     col_id(st, 0, r->id);
     col_id(st, 1, r->account_id);
-    col_id(st, 2, r->user_id);
+    r->created_at = sqlite3_column_int64(st, 8);
+    r->updated_at = sqlite3_column_int64(st, 9);
     r->user_email = col_str(ar, st, 3);
+    r->customer_email = col_str(ar, st, 24);
+    r->rendered = col_str(ar, st, 25);
+    if (r->rendered)
+        return; /* SQLite decodes columns lazily: the others are never read */
+    col_id(st, 2, r->user_id);
     r->user_name = col_str(ar, st, 4);
     r->title = col_str(ar, st, 5);
     r->summary = col_str(ar, st, 6);
     r->description = col_str(ar, st, 7);
-    r->created_at = sqlite3_column_int64(st, 8);
-    r->updated_at = sqlite3_column_int64(st, 9);
     r->duration = sqlite3_column_int64(st, 10);
     r->impressions_count = sqlite3_column_int64(st, 11);
     r->recording_type = col_str(ar, st, 12);
@@ -832,7 +837,6 @@ static void row_to_recording(struct arena *ar, sqlite3_stmt *st, struct store_re
     r->network_type = col_str(ar, st, 21);
     r->isp = col_str(ar, st, 22);
     r->console_logs = col_str(ar, st, 23);
-    r->customer_email = col_str(ar, st, 24);
 }
 
 static enum store_status recording_get(struct store_conn *base, struct arena *ar,
@@ -1061,6 +1065,7 @@ static enum store_status recording_update(struct store_conn *base, const char *a
     sqlite3_bind_int(st, 7, u->has_description);
     bind_text(st, 8, u->description);
     sqlite3_bind_int64(st, 9, u->updated_at);
+    bind_text(st, 10, u->rendered);
     return run_change(c, st);
 }
 

@@ -93,6 +93,10 @@ struct store_recording {
     char *vendor, *ip_address, *timezone, *network_type, *isp;
     char *console_logs;
     char *customer_email;
+    /* The recording's v2 JSON object as the API renders it, kept with the row and written with
+     * every change; NULL when not stored (then the other fields are all filled). When a read
+     * returns it, only id, times, customer_email and user_email are filled besides. */
+    char *rendered;
 };
 
 /* Filters of a recording list; NULL strings and zero times are "no filter". */
@@ -110,6 +114,7 @@ struct store_recording_update {
     bool has_title, has_summary, has_description;
     const char *title, *summary, *description; /* summary/description may be NULL */
     int64_t updated_at;
+    const char *rendered; /* the recording's JSON after the change */
 };
 
 struct store;

@@ -175,3 +175,19 @@ def test_errors_carry_no_internals(w):
     r = patch_json(w["api"]["owner"], w["all_a"][0], {"recording": {"title": "x" * 300}})
     for word in ["sqlite", "SELECT", "UPDATE", ".c:", "Traceback"]:
         assert word not in r.text
+
+
+def test_rows_without_a_stored_rendering_answer_the_same(cli, w):
+    """Rows written before the rendered column existed are rendered on read, identically."""
+    uuid = w["all_a"][9]
+    before = w["api"]["owner"].get(f"/api/v2/recordings/{uuid}").json()
+    before_v1 = w["api"]["owner"].get(f"/api/v1/recordings/{uuid}").json()
+    cli.sql("UPDATE recordings SET rendered = NULL WHERE id = ?", uuid)
+    assert w["api"]["owner"].get(f"/api/v2/recordings/{uuid}").json() == before
+    assert w["api"]["owner"].get(f"/api/v1/recordings/{uuid}").json() == before_v1
+    r = patch_json(w["api"]["owner"], uuid, {"recording": {"summary": "from fields"}})
+    assert r.status_code == 200
+    after = r.json()
+    assert after["summary"] == "from fields"
+    assert after["metadata"]["helpdesk_info"] == before["metadata"]["helpdesk_info"]
+    assert w["api"]["owner"].get(f"/api/v2/recordings/{uuid}").json() == after

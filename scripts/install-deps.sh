@@ -4,7 +4,7 @@ set -eu
 PKGS="build-essential pkg-config clang clang-format clang-tidy cppcheck libclang-rt-14-dev
 libmicrohttpd-dev libcjson-dev libsqlite3-dev libsodium-dev libpq-dev libgnutls28-dev
 libcmocka-dev python3 python3-pytest python3-requests python3-jsonschema python3-yaml
-sqlite3 postgresql curl wrk openssl"
+sqlite3 postgresql curl wrk openssl nginx-light bc"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -43,6 +43,10 @@ int api_store_error(struct api_call *call, enum store_status s, const char *not_
 /* Sets status and a JSON body already rendered into b (taken over); returns status. */
 int api_json_buf(struct api_call *call, int status, struct buf *b);
 
+/* Hands a cJSON tree (may be NULL) to the request's arena, which deletes it when the
+ * request ends; returns the tree. */
+void *api_json_owned(struct api_call *call, void *json);
+
 /* True when the caller sees every recording of the account (admin or owner). */
 bool api_caller_sees_all(const struct api_call *call);
 

@@ -54,3 +54,15 @@ int api_json_buf(struct api_call *call, int status, struct buf *b)
     buf_init(b, b->max);
     return status;
 }
+
+static void delete_json(void *json)
+{
+    cJSON_Delete(json);
+}
+
+void *api_json_owned(struct api_call *call, void *json)
+{
+    if (json)
+        arena_cleanup_add(call->arena, delete_json, json);
+    return json;
+}

@@ -167,20 +167,14 @@ static void json_field(const cJSON *rec, const char *name, struct field *f)
     f->value = v && cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void delete_json(void *json)
-{
-    cJSON_Delete(json);
-}
-
 /* Parses a JSON body into the three fields; returns 0 or the status answered. */
 static int parse_json(struct api_call *call, struct field f[3])
 {
     static const char *const names[] = {"title", "summary", "description"};
     const struct buf *body = &call->req->body;
-    cJSON *root = cJSON_ParseWithLength(body->data, body->len);
+    cJSON *root = api_json_owned(call, cJSON_ParseWithLength(body->data, body->len));
     if (!root)
         return api_error(call, 400, "The request body is not valid JSON");
-    arena_cleanup_add(call->arena, delete_json, root);
     if (!cJSON_IsObject(root))
         return api_error(call, 400, "The request body must be a JSON object");
     const cJSON *rec = cJSON_GetObjectItemCaseSensitive(root, "recording");
@@ -256,10 +250,9 @@ static char *updated_rendering(struct api_call *call, const struct store_recordi
                                const struct store_recording_update *u)
 {
     const char *before = r->rendered ? r->rendered : api_recording_rendered(call->arena, r);
-    cJSON *o = cJSON_Parse(before);
+    cJSON *o = api_json_owned(call, cJSON_Parse(before));
     if (!o)
         return NULL;
-    arena_cleanup_add(call->arena, delete_json, o);
     if (u->has_title)
         set_text(o, "title", u->title);
     if (u->has_summary)

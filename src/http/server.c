@@ -236,13 +236,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return MHD_YES;
     }
     if (*upload_size > 0) {
-        /* libmicrohttpd's timeout only measures silence: a client sending a byte now and
-         * then would hold the connection for ever. A request gets a whole deadline. */
-        if (s->cfg.request_timeout_seconds &&
-            time_mono_ms() - req->started_ms > 1000.0 * s->cfg.request_timeout_seconds) {
-            req->status = 408;
-            return MHD_NO;
-        }
         if (!req->is_body_too_large && !buf_append(&req->body, upload_data, *upload_size)) {
             req->is_body_too_large = true;
             buf_fini(&req->body);

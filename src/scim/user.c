@@ -14,19 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-static void delete_json(void *json)
-{
-    cJSON_Delete(json);
-}
-
-/* Keeps a cJSON tree alive until the request ends. */
-static cJSON *owned(struct api_call *call, cJSON *json)
-{
-    if (json)
-        arena_cleanup_add(call->arena, delete_json, json);
-    return json;
-}
-
 static void add_time(cJSON *o, const char *key, int64_t ms)
 {
     char iso[TIME_ISO_LEN];
@@ -236,7 +223,7 @@ static cJSON *parse_body(struct api_call *call, int *status)
         *status = scim_error(call, 400, "invalidSyntax", "The request body is not valid UTF-8");
         return NULL;
     }
-    cJSON *json = owned(call, cJSON_ParseWithLength(b->data, b->len));
+    cJSON *json = api_json_owned(call, cJSON_ParseWithLength(b->data, b->len));
     if (!json)
         *status = scim_error(call, 400, "invalidSyntax", "The request body is not valid JSON");
     return json;
@@ -415,14 +402,14 @@ int scim_users_update(struct api_call *call)
     cJSON *body = parse_body(call, &status);
     if (!body)
         return status;
-    cJSON *resource = owned(call, scim_user_to_json(call, &before));
+    cJSON *resource = api_json_owned(call, scim_user_to_json(call, &before));
     struct parse_error perr;
     static const char *const types[] = {[SCIM_PATCH_INVALID_SYNTAX] = "invalidSyntax",
                                         [SCIM_PATCH_INVALID_PATH] = "invalidPath",
                                         [SCIM_PATCH_NO_TARGET] = "noTarget",
                                         [SCIM_PATCH_INVALID_VALUE] = "invalidValue",
                                         [SCIM_PATCH_MUTABILITY] = "mutability"};
-    cJSON *original = owned(call, cJSON_Duplicate(resource, true));
+    cJSON *original = api_json_owned(call, cJSON_Duplicate(resource, true));
     enum scim_patch_status ps = scim_patch_apply(resource, body, call->arena, &perr);
     if (ps != SCIM_PATCH_OK)
         return scim_error(call, 400, types[ps], "%s", perr.message);

@@ -132,19 +132,6 @@ static const char *const pg_sql[PG_COUNT] = {
 #undef PG_TEXT
 };
 
-/* Recording lists are built per combination of filters, as in sqlite.c. */
-enum {
-    F_USER = 1,
-    F_TICKET = 2,
-    F_PROVIDER = 4,
-    F_CUSTOMER = 8,
-    F_USER_EMAIL = 16,
-    F_CREATED_AFTER = 32,
-    F_CREATED_BEFORE = 64,
-    F_UPDATED_AFTER = 128,
-    F_MASKS = 256
-};
-
 /* Counter changes of an open transaction, applied once before COMMIT: updating the same
  * counter row once per recording would leave a chain of row versions that every later
  * update in the transaction walks (quadratic in the size of an import). */
@@ -1001,15 +988,6 @@ static enum store_status recording_update(struct store_conn *base, const char *a
     return run_change(pg(base), PG_RECORDING_UPDATE, &p);
 }
 
-static unsigned query_mask(const struct store_recording_query *q)
-{
-    return (q->user_id ? F_USER : 0) | (q->ticket_id ? F_TICKET : 0) |
-           (q->provider ? F_PROVIDER : 0) | (q->customer_email ? F_CUSTOMER : 0) |
-           (q->user_email ? F_USER_EMAIL : 0) | (q->has_created_after ? F_CREATED_AFTER : 0) |
-           (q->has_created_before ? F_CREATED_BEFORE : 0) |
-           (q->has_updated_after ? F_UPDATED_AFTER : 0);
-}
-
 /* Builds the WHERE clause and its parameters; PostgreSQL wants every $n used, so the numbers
  * follow the filters present. */
 static void build_where(const struct store_recording_query *q, char *out, size_t len,
@@ -1135,7 +1113,7 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
                                         struct store_recording **rows, size_t *n, int64_t *total)
 {
     struct pg_conn *c = pg(base);
-    unsigned m = query_mask(q);
+    unsigned m = store_query_mask(q);
     struct params p = {0};
     char where[512], sql[1024], name[16];
     build_where(q, where, sizeof(where), &p);

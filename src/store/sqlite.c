@@ -138,19 +138,6 @@ static const char *const stmt_sql[ST_COUNT] = {
                             "updated_at = ?9, rendered = ?10 WHERE account_id = ?1 AND id = ?2",
 };
 
-/* Recording list statements are built per combination of filters and cached by that mask. */
-enum {
-    F_USER = 1,
-    F_TICKET = 2,
-    F_PROVIDER = 4,
-    F_CUSTOMER = 8,
-    F_USER_EMAIL = 16,
-    F_CREATED_AFTER = 32,
-    F_CREATED_BEFORE = 64,
-    F_UPDATED_AFTER = 128,
-    F_MASKS = 256
-};
-
 struct sqlite_conn {
     struct store_conn base;
     sqlite3 *db;
@@ -860,20 +847,6 @@ static enum store_status recording_get(struct store_conn *base, struct arena *ar
     return s;
 }
 
-static unsigned query_mask(const struct store_recording_query *q)
-{
-    unsigned m = 0;
-    m |= q->user_id ? F_USER : 0;
-    m |= q->ticket_id ? F_TICKET : 0;
-    m |= q->provider ? F_PROVIDER : 0;
-    m |= q->customer_email ? F_CUSTOMER : 0;
-    m |= q->user_email ? F_USER_EMAIL : 0;
-    m |= q->has_created_after ? F_CREATED_AFTER : 0;
-    m |= q->has_created_before ? F_CREATED_BEFORE : 0;
-    m |= q->has_updated_after ? F_UPDATED_AFTER : 0;
-    return m;
-}
-
 /* Parameters keep fixed numbers whatever the mask, so binding never depends on it. */
 static void where_clause(char *out, size_t len, unsigned m)
 {
@@ -1010,7 +983,7 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
                                         struct store_recording **rows, size_t *n, int64_t *total)
 {
     struct sqlite_conn *c = sq(base);
-    unsigned m = query_mask(q);
+    unsigned m = store_query_mask(q);
     char where[512], sql[1024];
     where_clause(where, sizeof(where), m);
     /* Every statement names ?9 and ?10/?11 so that parameter numbers stay fixed. */
@@ -1025,7 +998,13 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
     enum store_status s = count_rows(c, cnt, total);
     if (s != STORE_OK)
         return s;
-    if ((m == 0 || m == F_USER) && q->offset >= 10 * PAGE_CACHE_STEP && q->offset < *total) {
+    if (q->offset >= *total) {
+        /* Past the end: nothing to read, and no index to walk. */
+        *n = 0;
+        *rows = arena_calloc(ar, 1, sizeof(**rows));
+        return STORE_OK;
+    }
+    if ((m == 0 || m == F_USER) && q->offset >= 10 * PAGE_CACHE_STEP) {
         s = seek_page(c, ar, q, *total, rows, n);
         if (s != STORE_NOT_FOUND)
             return s;
@@ -1037,12 +1016,6 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
     sqlite3_stmt *st = prepare(c, &c->rec_list[m], sql);
     if (!st)
         return STORE_ERROR;
-    if (q->offset >= *total) {
-        /* Past the end: nothing to read, and no index to walk. */
-        *n = 0;
-        *rows = arena_calloc(ar, 1, sizeof(**rows));
-        return STORE_OK;
-    }
     bind_query(st, q);
     sqlite3_bind_int64(st, 10, q->limit);
     sqlite3_bind_int64(st, 11, q->offset);

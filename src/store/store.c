@@ -2,6 +2,7 @@
  * each store call to the backend's function table. */
 #include "store_int.h"
 
+#include "core/log.h"
 #include "core/xalloc.h"
 
 #include <pthread.h>
@@ -42,6 +43,15 @@ static bool fault_injected(void)
         atomic_store(&fault_every, every > 0 ? every : 0);
     }
     return every > 0 && (atomic_fetch_add(&fault_calls, 1) + 1) % every == 0;
+}
+
+unsigned store_query_mask(const struct store_recording_query *q)
+{
+    return (q->user_id ? F_USER : 0) | (q->ticket_id ? F_TICKET : 0) |
+           (q->provider ? F_PROVIDER : 0) | (q->customer_email ? F_CUSTOMER : 0) |
+           (q->user_email ? F_USER_EMAIL : 0) | (q->has_created_after ? F_CREATED_AFTER : 0) |
+           (q->has_created_before ? F_CREATED_BEFORE : 0) |
+           (q->has_updated_after ? F_UPDATED_AFTER : 0);
 }
 
 const char *store_status_name(enum store_status s)
@@ -157,7 +167,7 @@ struct store_conn *store_conn_get(struct store *s)
     char err[256];
     struct store_conn *c = s->ops->open(s->target, err, sizeof(err));
     if (!c) {
-        fprintf(stderr, "{\"level\":\"error\",\"msg\":\"cannot open database: %s\"}\n", err);
+        log_error("cannot open database: %s", err);
         return NULL;
     }
     pthread_mutex_lock(&s->lock);

@@ -71,6 +71,23 @@ struct store_ops {
                                           const char *id, const struct store_recording_update *u);
 };
 
+/* Which filters a recording list uses, one bit each: backends build and cache one statement
+ * per combination (F_MASKS of them). */
+enum {
+    F_USER = 1,
+    F_TICKET = 2,
+    F_PROVIDER = 4,
+    F_CUSTOMER = 8,
+    F_USER_EMAIL = 16,
+    F_CREATED_AFTER = 32,
+    F_CREATED_BEFORE = 64,
+    F_UPDATED_AFTER = 128,
+    F_MASKS = 256
+};
+
+/* Returns the filter bits of q. */
+unsigned store_query_mask(const struct store_recording_query *q);
+
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_postgres_ops;
 

@@ -11,7 +11,8 @@ bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 # PostgreSQL refuses to run as root: run it as the postgres user then.
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        # From /, which the postgres user can enter whatever the caller's directory is.
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi

@@ -19,12 +19,13 @@ extern const size_t store_postgres_migrations_count;
 
 enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
 
-#define USER_COLS                                                                                  \
+#define USER_FIELDS                                                                                \
     "u.id, u.account_id, u.email, u.name, u.given_name, u.family_name, u.external_id, "            \
     "u.is_admin, u.is_member, u.is_editor, u.is_active, u.has_avatar, "                            \
     "u.notify_first_view, u.notify_new_account_recording, u.notify_new_recording, u.version, "     \
-    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, false) "                              \
-    "FROM users u JOIN accounts a ON a.id = u.account_id "
+    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, false) "
+#define USER_FROM "FROM users u JOIN accounts a ON a.id = u.account_id "
+#define USER_COLS USER_FIELDS USER_FROM
 
 #define REC_COLS                                                                                   \
     "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
@@ -88,16 +89,34 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
                      "WHERE id = $2 AND ($1::text IS NULL OR account_id = $1)")                    \
     X(STOKEN_REVOKE, "UPDATE scim_tokens SET revoked_at = coalesce(revoked_at, $3) "               \
                      "WHERE id = $2 AND ($1::text IS NULL OR account_id = $1)")                    \
-    X(PTOKEN_AUTH, "SELECT t.id, t.account_id, t.user_id, a.plan, a.api_access, "                  \
-                   "t.revoked_at IS NOT NULL, coalesce(u.is_active, false), "                      \
-                   "coalesce(u.is_admin, false), coalesce(a.owner_id = u.id, false) "              \
-                   "FROM personal_tokens t JOIN accounts a ON a.id = t.account_id "                \
-                   "LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id "        \
-                   "WHERE t.token_hash = $1")                                                      \
+    X(PTOKEN_AUTH,                                                                                 \
+      "SELECT t.id, t.account_id, t.user_id, a.plan, a.api_access, "                               \
+      "t.revoked_at IS NOT NULL, coalesce(u.is_active, false), "                                   \
+      "coalesce(u.is_admin, false), coalesce(a.owner_id = u.id, false), "                          \
+      "coalesce(t.last_used_at, 0) FROM personal_tokens t JOIN accounts a ON a.id = t.account_id " \
+      "LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id "                     \
+      "WHERE t.token_hash = $1")                                                                   \
     X(STOKEN_AUTH, "SELECT t.id, t.account_id, '', a.plan, a.api_access, "                         \
-                   "t.revoked_at IS NOT NULL, true, false, false "                                 \
+                   "t.revoked_at IS NOT NULL, true, false, false, 0 "                              \
                    "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "                    \
                    "WHERE t.token_hash = $1")                                                      \
+    X(PTOKEN_TOUCH,                                                                                \
+      "UPDATE personal_tokens SET last_used_at = $3 WHERE account_id = $1 "                        \
+      "AND id = $2 AND (last_used_at IS NULL OR last_used_at <= $3::bigint - 60000)")              \
+    X(SESSION_INSERT, "INSERT INTO sessions (account_id, id, user_id, token_hash, created_at, "    \
+                      "expires_at) VALUES ($1, $2, $3, $4, $5, $6)")                               \
+    X(SESSION_LOOKUP,                                                                              \
+      "SELECT " USER_FIELDS ", s.id, s.expires_at, a.name, a.plan, a.api_access " USER_FROM        \
+      "JOIN sessions s ON s.account_id = u.account_id AND "                                        \
+      "s.user_id = u.id WHERE s.token_hash = $1")                                                  \
+    X(SESSION_DELETE, "DELETE FROM sessions WHERE account_id = $1 AND id = $2")                    \
+    X(SESSION_PRUNE, "DELETE FROM sessions WHERE account_id = $1 AND user_id = $2 AND "            \
+                     "expires_at < $3")                                                            \
+    X(CREDENTIALS, "SELECT account_id, id, password_hash, is_active, failed_sign_ins, "            \
+                   "sign_in_blocked_until FROM users WHERE email_lower = lower($1) "               \
+                   "ORDER BY created_at, account_id LIMIT $2")                                     \
+    X(SIGN_IN_RECORD, "UPDATE users SET failed_sign_ins = $3, sign_in_blocked_until = $4 "         \
+                      "WHERE account_id = $1 AND id = $2")                                         \
     X(RECORDING_INSERT, "INSERT INTO recordings (" REC_COLS ", customer_email_lower, "             \
                         "user_email_lower) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " \
                         "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "   \
@@ -812,9 +831,110 @@ static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
         out->is_user_active = col_bool(r, 0, 6);
         out->is_admin = col_bool(r, 0, 7);
         out->is_owner = col_bool(r, 0, 8);
+        out->last_used_at = col_int(r, 0, 9);
     }
     PQclear(r);
     return s;
+}
+
+static enum store_status token_touch(struct store_conn *base, const char *account_id,
+                                     const char *id, int64_t now)
+{
+    struct params p = {0};
+    p_text(&p, account_id);
+    p_text(&p, id);
+    p_int(&p, now);
+    return run_change(pg(base), PG_PTOKEN_TOUCH, &p);
+}
+
+static enum store_status session_insert(struct store_conn *base, const struct store_session *se)
+{
+    struct params p = {0};
+    p_text(&p, se->account_id);
+    p_text(&p, se->id);
+    p_text(&p, se->user_id);
+    p_blob(&p, se->hash, se->hash_len);
+    p_int(&p, se->created_at);
+    p_int(&p, se->expires_at);
+    return run_change(pg(base), PG_SESSION_INSERT, &p);
+}
+
+static enum store_status session_lookup(struct store_conn *base, struct arena *ar,
+                                        const unsigned char *hash, size_t hash_len,
+                                        struct store_session_view *out)
+{
+    struct params p = {0};
+    p_blob(&p, hash, hash_len);
+    enum store_status s;
+    PGresult *r = run_one(pg(base), PG_SESSION_LOOKUP, &p, &s);
+    if (s == STORE_OK) {
+        row_to_user(ar, r, 0, &out->user);
+        col_id(r, 0, 19, out->id);
+        out->expires_at = col_int(r, 0, 20);
+        out->account_name = col_str(ar, r, 0, 21);
+        out->plan = col_str(ar, r, 0, 22);
+        out->has_api_access = col_bool(r, 0, 23);
+    }
+    PQclear(r);
+    return s;
+}
+
+static enum store_status session_delete(struct store_conn *base, const char *account_id,
+                                        const char *id)
+{
+    struct params p = {0};
+    p_text(&p, account_id);
+    p_text(&p, id);
+    return run_change(pg(base), PG_SESSION_DELETE, &p);
+}
+
+static enum store_status session_prune(struct store_conn *base, const char *account_id,
+                                       const char *user_id, int64_t now)
+{
+    struct params p = {0};
+    p_text(&p, account_id);
+    p_text(&p, user_id);
+    p_int(&p, now);
+    enum store_status s = run_change(pg(base), PG_SESSION_PRUNE, &p);
+    return s == STORE_NOT_FOUND ? STORE_OK : s;
+}
+
+static enum store_status credentials_find(struct store_conn *base, struct arena *ar,
+                                          const char *email, size_t max,
+                                          struct store_credential **rows, size_t *n)
+{
+    struct params p = {0};
+    p_text(&p, email);
+    p_int(&p, (int64_t)max);
+    enum store_status s;
+    PGresult *r = run(pg(base), PG_CREDENTIALS, &p, &s);
+    *rows = arena_calloc(ar, max ? max : 1, sizeof(**rows));
+    *n = 0;
+    if (s == STORE_OK) {
+        int count = PQntuples(r);
+        for (int i = 0; i < count && *n < max; i++) {
+            struct store_credential *cr = &(*rows)[(*n)++];
+            col_id(r, i, 0, cr->account_id);
+            col_id(r, i, 1, cr->user_id);
+            cr->password_hash = col_str(ar, r, i, 2);
+            cr->is_active = col_bool(r, i, 3);
+            cr->failed_sign_ins = (int)col_int(r, i, 4);
+            cr->sign_in_blocked_until = col_int(r, i, 5);
+        }
+    }
+    PQclear(r);
+    return s;
+}
+
+static enum store_status sign_in_record(struct store_conn *base, const char *account_id,
+                                        const char *user_id, int failures, int64_t blocked_until)
+{
+    struct params p = {0};
+    p_text(&p, account_id);
+    p_text(&p, user_id);
+    p_int(&p, failures);
+    p_int(&p, blocked_until);
+    return run_change(pg(base), PG_SIGN_IN_RECORD, &p);
 }
 
 /* Applies the counter changes gathered in this transaction. */
@@ -1177,6 +1297,13 @@ const struct store_ops store_postgres_ops = {
     .token_rename = token_rename,
     .token_revoke = token_revoke,
     .auth_lookup = auth_lookup,
+    .token_touch = token_touch,
+    .session_insert = session_insert,
+    .session_lookup = session_lookup,
+    .session_delete = session_delete,
+    .session_prune = session_prune,
+    .credentials_find = credentials_find,
+    .sign_in_record = sign_in_record,
     .recording_insert = recording_insert,
     .recording_get = recording_get,
     .recording_list = recording_list,

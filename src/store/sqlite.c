@@ -41,6 +41,13 @@ enum stmt_id {
     ST_STOKEN_REVOKE,
     ST_PTOKEN_AUTH,
     ST_STOKEN_AUTH,
+    ST_PTOKEN_TOUCH,
+    ST_SESSION_INSERT,
+    ST_SESSION_LOOKUP,
+    ST_SESSION_DELETE,
+    ST_SESSION_PRUNE,
+    ST_CREDENTIALS,
+    ST_SIGN_IN_RECORD,
     ST_RECORDING_INSERT,
     ST_RECORDING_GET,
     ST_RECORDING_UPDATE,
@@ -50,12 +57,13 @@ enum stmt_id {
     ST_COUNT
 };
 
-#define USER_COLS                                                                                  \
+#define USER_FIELDS                                                                                \
     "u.id, u.account_id, u.email, u.name, u.given_name, u.family_name, u.external_id, "            \
     "u.is_admin, u.is_member, u.is_editor, u.is_active, u.has_avatar, "                            \
     "u.notify_first_view, u.notify_new_account_recording, u.notify_new_recording, u.version, "     \
-    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, 0) "                                  \
-    "FROM users u JOIN accounts a ON a.id = u.account_id "
+    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, 0) "
+#define USER_FROM "FROM users u JOIN accounts a ON a.id = u.account_id "
+#define USER_COLS USER_FIELDS USER_FROM
 
 #define REC_COLS                                                                                   \
     "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
@@ -113,16 +121,32 @@ static const char *const stmt_sql[ST_COUNT] = {
                          "WHERE id = ?2 AND (?1 IS NULL OR account_id = ?1)",
     [ST_STOKEN_REVOKE] = "UPDATE scim_tokens SET revoked_at = coalesce(revoked_at, ?3) "
                          "WHERE id = ?2 AND (?1 IS NULL OR account_id = ?1)",
-    [ST_PTOKEN_AUTH] = "SELECT t.id, t.account_id, t.user_id, a.plan, a.api_access, "
-                       "t.revoked_at IS NOT NULL, coalesce(u.is_active, 0), "
-                       "coalesce(u.is_admin, 0), coalesce(a.owner_id = u.id, 0) "
-                       "FROM personal_tokens t JOIN accounts a ON a.id = t.account_id "
-                       "LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id "
-                       "WHERE t.token_hash = ?1",
+    [ST_PTOKEN_AUTH] =
+        "SELECT t.id, t.account_id, t.user_id, a.plan, a.api_access, "
+        "t.revoked_at IS NOT NULL, coalesce(u.is_active, 0), "
+        "coalesce(u.is_admin, 0), coalesce(a.owner_id = u.id, 0), "
+        "coalesce(t.last_used_at, 0) FROM personal_tokens t JOIN accounts a ON a.id = t.account_id "
+        "LEFT JOIN users u ON u.account_id = t.account_id AND u.id = t.user_id "
+        "WHERE t.token_hash = ?1",
     [ST_STOKEN_AUTH] = "SELECT t.id, t.account_id, '', a.plan, a.api_access, "
-                       "t.revoked_at IS NOT NULL, 1, 0, 0 "
+                       "t.revoked_at IS NOT NULL, 1, 0, 0, 0 "
                        "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "
                        "WHERE t.token_hash = ?1",
+    [ST_PTOKEN_TOUCH] = "UPDATE personal_tokens SET last_used_at = ?3 WHERE account_id = ?1 "
+                        "AND id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3 - 60000)",
+    [ST_SESSION_INSERT] = "INSERT INTO sessions (account_id, id, user_id, token_hash, created_at, "
+                          "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_SESSION_LOOKUP] = "SELECT " USER_FIELDS ", s.id, s.expires_at, a.name, a.plan, "
+                          "a.api_access " USER_FROM "JOIN sessions s ON s.account_id = "
+                          "u.account_id AND s.user_id = u.id WHERE s.token_hash = ?1",
+    [ST_SESSION_DELETE] = "DELETE FROM sessions WHERE account_id = ?1 AND id = ?2",
+    [ST_SESSION_PRUNE] = "DELETE FROM sessions WHERE account_id = ?1 AND user_id = ?2 AND "
+                         "expires_at < ?3",
+    [ST_CREDENTIALS] = "SELECT account_id, id, password_hash, is_active, failed_sign_ins, "
+                       "sign_in_blocked_until FROM users WHERE email_lower = lower(?1) "
+                       "ORDER BY created_at, account_id LIMIT ?2",
+    [ST_SIGN_IN_RECORD] = "UPDATE users SET failed_sign_ins = ?3, sign_in_blocked_until = ?4 "
+                          "WHERE account_id = ?1 AND id = ?2",
     [ST_RECORDING_INSERT] =
         "INSERT INTO recordings (" REC_COLS ", customer_email_lower, user_email_lower) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
@@ -754,9 +778,137 @@ static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
         out->is_user_active = sqlite3_column_int(st, 6) != 0;
         out->is_admin = sqlite3_column_int(st, 7) != 0;
         out->is_owner = sqlite3_column_int(st, 8) != 0;
+        out->last_used_at = sqlite3_column_int64(st, 9);
     }
     done(st);
     return s;
+}
+
+static enum store_status token_touch(struct store_conn *base, const char *account_id,
+                                     const char *id, int64_t now)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_PTOKEN_TOUCH);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, id);
+    sqlite3_bind_int64(st, 3, now);
+    return run_change(c, st);
+}
+
+static enum store_status session_insert(struct store_conn *base, const struct store_session *se)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_SESSION_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, se->account_id);
+    bind_text(st, 2, se->id);
+    bind_text(st, 3, se->user_id);
+    sqlite3_bind_blob(st, 4, se->hash, (int)se->hash_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, se->created_at);
+    sqlite3_bind_int64(st, 6, se->expires_at);
+    return run_change(c, st);
+}
+
+static enum store_status session_lookup(struct store_conn *base, struct arena *ar,
+                                        const unsigned char *hash, size_t hash_len,
+                                        struct store_session_view *out)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_SESSION_LOOKUP);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_status s = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : status_of(c, rc);
+    if (s == STORE_OK) {
+        row_to_user(ar, st, &out->user);
+        col_id(st, 19, out->id);
+        out->expires_at = sqlite3_column_int64(st, 20);
+        out->account_name = col_str(ar, st, 21);
+        out->plan = col_str(ar, st, 22);
+        out->has_api_access = sqlite3_column_int(st, 23) != 0;
+    }
+    done(st);
+    return s;
+}
+
+/* Runs a statement bound to (account_id, key) that changes rows. */
+static enum store_status change_by_pair(struct store_conn *base, enum stmt_id id,
+                                        const char *account_id, const char *key)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, id);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, key);
+    return run_change(c, st);
+}
+
+static enum store_status session_delete(struct store_conn *base, const char *account_id,
+                                        const char *id)
+{
+    return change_by_pair(base, ST_SESSION_DELETE, account_id, id);
+}
+
+static enum store_status session_prune(struct store_conn *base, const char *account_id,
+                                       const char *user_id, int64_t now)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_SESSION_PRUNE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, now);
+    enum store_status s = run_change(c, st);
+    return s == STORE_NOT_FOUND ? STORE_OK : s;
+}
+
+static enum store_status credentials_find(struct store_conn *base, struct arena *ar,
+                                          const char *email, size_t max,
+                                          struct store_credential **rows, size_t *n)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_CREDENTIALS);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, email);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    *rows = arena_calloc(ar, max ? max : 1, sizeof(**rows));
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+        struct store_credential *cr = &(*rows)[(*n)++];
+        col_id(st, 0, cr->account_id);
+        col_id(st, 1, cr->user_id);
+        cr->password_hash = col_str(ar, st, 2);
+        cr->is_active = sqlite3_column_int(st, 3) != 0;
+        cr->failed_sign_ins = sqlite3_column_int(st, 4);
+        cr->sign_in_blocked_until = sqlite3_column_int64(st, 5);
+    }
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status sign_in_record(struct store_conn *base, const char *account_id,
+                                        const char *user_id, int failures, int64_t blocked_until)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_SIGN_IN_RECORD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    bind_text(st, 2, user_id);
+    sqlite3_bind_int(st, 3, failures);
+    sqlite3_bind_int64(st, 4, blocked_until);
+    return run_change(c, st);
 }
 
 static enum store_status recording_insert(struct store_conn *base, const struct store_recording *r)
@@ -1068,6 +1220,13 @@ const struct store_ops store_sqlite_ops = {
     .token_rename = token_rename,
     .token_revoke = token_revoke,
     .auth_lookup = auth_lookup,
+    .token_touch = token_touch,
+    .session_insert = session_insert,
+    .session_lookup = session_lookup,
+    .session_delete = session_delete,
+    .session_prune = session_prune,
+    .credentials_find = credentials_find,
+    .sign_in_record = sign_in_record,
     .recording_insert = recording_insert,
     .recording_get = recording_get,
     .recording_list = recording_list,

@@ -371,6 +371,61 @@ enum store_status store_auth_lookup(struct store_conn *c, struct arena *ar,
     return c->ops->auth_lookup(c, ar, kind, hash, hash_len, out);
 }
 
+enum store_status store_token_touch(struct store_conn *c, const char *account_id, const char *id,
+                                    int64_t now)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->token_touch(c, account_id, id, now);
+}
+
+enum store_status store_session_insert(struct store_conn *c, const struct store_session *s)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->session_insert(c, s);
+}
+
+enum store_status store_session_lookup(struct store_conn *c, struct arena *ar,
+                                       const unsigned char *hash, size_t hash_len,
+                                       struct store_session_view *out)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->session_lookup(c, ar, hash, hash_len, out);
+}
+
+enum store_status store_session_delete(struct store_conn *c, const char *account_id, const char *id)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->session_delete(c, account_id, id);
+}
+
+enum store_status store_session_prune(struct store_conn *c, const char *account_id,
+                                      const char *user_id, int64_t now)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->session_prune(c, account_id, user_id, now);
+}
+
+enum store_status store_credentials_find(struct store_conn *c, struct arena *ar, const char *email,
+                                         size_t max, struct store_credential **rows, size_t *n)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->credentials_find(c, ar, email, max, rows, n);
+}
+
+enum store_status store_sign_in_record(struct store_conn *c, const char *account_id,
+                                       const char *user_id, int failures, int64_t blocked_until)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->sign_in_record(c, account_id, user_id, failures, blocked_until);
+}
+
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
 {
     if (fault_injected())

@@ -77,6 +77,37 @@ struct store_principal {
     bool is_revoked;
     bool is_user_active; /* false also when the user row is gone */
     bool is_admin, is_owner;
+    int64_t last_used_at; /* personal tokens; 0 when never */
+};
+
+/* A signed-in browser session; the cookie's value is found by its keyed hash. */
+struct store_session {
+    char id[UUID_LEN];
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN];
+    const unsigned char *hash;
+    size_t hash_len;
+    int64_t created_at, expires_at;
+};
+
+/* What a session cookie resolves to: the session, its user and the user's account. */
+struct store_session_view {
+    char id[UUID_LEN];
+    int64_t expires_at;
+    struct store_user user;
+    char *account_name;
+    char *plan;
+    bool has_api_access;
+};
+
+/* One user an email may sign in as (an email can belong to users of several accounts). */
+struct store_credential {
+    char account_id[UUID_LEN];
+    char user_id[UUID_LEN];
+    char *password_hash; /* NULL: no password was ever set, no sign-in */
+    bool is_active;
+    int failed_sign_ins;           /* failures since the last success */
+    int64_t sign_in_blocked_until; /* no attempt is checked before this; 0 when none */
 };
 
 struct store_recording {
@@ -214,6 +245,33 @@ enum store_status store_token_revoke(struct store_conn *c, enum store_token_kind
 enum store_status store_auth_lookup(struct store_conn *c, struct arena *ar,
                                     enum store_token_kind kind, const unsigned char *hash,
                                     size_t hash_len, struct store_principal *out);
+
+/* Sets the token's last_used_at to now, unless it was set less than a minute before: at
+ * most one write a minute per token. STORE_NOT_FOUND when nothing was written. */
+enum store_status store_token_touch(struct store_conn *c, const char *account_id, const char *id,
+                                    int64_t now);
+
+/* Sessions. */
+enum store_status store_session_insert(struct store_conn *c, const struct store_session *s);
+/* Resolves a session hash; STORE_NOT_FOUND when no session has it. Expiry and the user's
+ * active flag are the caller's to check. */
+enum store_status store_session_lookup(struct store_conn *c, struct arena *ar,
+                                       const unsigned char *hash, size_t hash_len,
+                                       struct store_session_view *out);
+enum store_status store_session_delete(struct store_conn *c, const char *account_id,
+                                       const char *id);
+/* Deletes the user's sessions that expired before now. */
+enum store_status store_session_prune(struct store_conn *c, const char *account_id,
+                                      const char *user_id, int64_t now);
+
+/* Sign-in. Finds the users with this email (case-insensitive) in every account, oldest first,
+ * at most max of them: *rows (arena array) and *n. */
+enum store_status store_credentials_find(struct store_conn *c, struct arena *ar, const char *email,
+                                         size_t max, struct store_credential **rows, size_t *n);
+/* Records the outcome of a sign-in attempt for one user: the failures since the last success
+ * (0 after a success) and the time before which no further attempt is checked. */
+enum store_status store_sign_in_record(struct store_conn *c, const char *account_id,
+                                       const char *user_id, int failures, int64_t blocked_until);
 
 /* Recordings. */
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r);

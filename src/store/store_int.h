@@ -60,6 +60,20 @@ struct store_ops {
     enum store_status (*auth_lookup)(struct store_conn *c, struct arena *ar,
                                      enum store_token_kind kind, const unsigned char *hash,
                                      size_t hash_len, struct store_principal *out);
+    enum store_status (*token_touch)(struct store_conn *c, const char *account_id, const char *id,
+                                     int64_t now);
+    enum store_status (*session_insert)(struct store_conn *c, const struct store_session *s);
+    enum store_status (*session_lookup)(struct store_conn *c, struct arena *ar,
+                                        const unsigned char *hash, size_t hash_len,
+                                        struct store_session_view *out);
+    enum store_status (*session_delete)(struct store_conn *c, const char *account_id,
+                                        const char *id);
+    enum store_status (*session_prune)(struct store_conn *c, const char *account_id,
+                                       const char *user_id, int64_t now);
+    enum store_status (*credentials_find)(struct store_conn *c, struct arena *ar, const char *email,
+                                          size_t max, struct store_credential **rows, size_t *n);
+    enum store_status (*sign_in_record)(struct store_conn *c, const char *account_id,
+                                        const char *user_id, int failures, int64_t blocked_until);
     enum store_status (*recording_insert)(struct store_conn *c, const struct store_recording *r);
     enum store_status (*recording_get)(struct store_conn *c, struct arena *ar,
                                        const char *account_id, const char *user_id, const char *id,

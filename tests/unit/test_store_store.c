@@ -180,6 +180,107 @@ static void tokens_resolve_by_hash_until_revoked(void **state)
     assert_int_equal(rows[0].revoked_at, 6000);
 }
 
+static void token_touch_writes_at_most_once_a_minute(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char hash[32] = {7}, secret[40] = {9};
+    struct store_token t = {.name = "touch",
+                            .hash = hash,
+                            .hash_len = 32,
+                            .secret = secret,
+                            .secret_len = 40,
+                            .created_at = 5000};
+    uuid_v7_new(t.id);
+    snprintf(t.account_id, sizeof(t.account_id), "%s", f->acc.id);
+    snprintf(t.user_id, sizeof(t.user_id), "%s", f->owner.id);
+    assert_int_equal(store_token_insert(f->conn, STORE_TOKEN_PERSONAL, &t), STORE_OK);
+    struct store_principal p;
+    assert_int_equal(store_auth_lookup(f->conn, f->ar, STORE_TOKEN_PERSONAL, hash, 32, &p),
+                     STORE_OK);
+    assert_int_equal(p.last_used_at, 0);
+    assert_int_equal(store_token_touch(f->conn, f->acc.id, t.id, 100000), STORE_OK);
+    assert_int_equal(store_token_touch(f->conn, f->acc.id, t.id, 159999), STORE_NOT_FOUND);
+    assert_int_equal(store_token_touch(f->conn, f->acc.id, t.id, 160000), STORE_OK);
+    char other[UUID_LEN];
+    uuid_v7_new(other);
+    assert_int_equal(store_token_touch(f->conn, other, t.id, 999999), STORE_NOT_FOUND);
+    assert_int_equal(store_auth_lookup(f->conn, f->ar, STORE_TOKEN_PERSONAL, hash, 32, &p),
+                     STORE_OK);
+    assert_int_equal(p.last_used_at, 160000);
+}
+
+static void sessions_resolve_by_hash_and_go_with_their_user(void **state)
+{
+    struct fixture *f = *state;
+    unsigned char hash[32] = {4, 2};
+    struct store_session se = {
+        .hash = hash, .hash_len = 32, .created_at = 1000, .expires_at = 50000};
+    uuid_v7_new(se.id);
+    snprintf(se.account_id, sizeof(se.account_id), "%s", f->acc.id);
+    snprintf(se.user_id, sizeof(se.user_id), "%s", f->member.id);
+    assert_int_equal(store_session_insert(f->conn, &se), STORE_OK);
+    struct store_session_view v;
+    assert_int_equal(store_session_lookup(f->conn, f->ar, hash, 32, &v), STORE_OK);
+    assert_string_equal(v.id, se.id);
+    assert_int_equal(v.expires_at, 50000);
+    assert_string_equal(v.user.id, f->member.id);
+    assert_string_equal(v.user.email, "member@acme.test");
+    assert_string_equal(v.account_name, "Acme");
+    assert_string_equal(v.plan, "enterprise");
+    assert_true(v.has_api_access);
+    unsigned char other_hash[32] = {4, 3};
+    assert_int_equal(store_session_lookup(f->conn, f->ar, other_hash, 32, &v), STORE_NOT_FOUND);
+    /* Pruning keeps live sessions, drops expired ones. */
+    assert_int_equal(store_session_prune(f->conn, f->acc.id, f->member.id, 40000), STORE_OK);
+    assert_int_equal(store_session_lookup(f->conn, f->ar, hash, 32, &v), STORE_OK);
+    assert_int_equal(store_session_prune(f->conn, f->acc.id, f->member.id, 60000), STORE_OK);
+    assert_int_equal(store_session_lookup(f->conn, f->ar, hash, 32, &v), STORE_NOT_FOUND);
+    /* Deleting the user deletes their sessions. */
+    uuid_v7_new(se.id);
+    assert_int_equal(store_session_insert(f->conn, &se), STORE_OK);
+    assert_int_equal(store_user_delete(f->conn, f->acc.id, f->member.id), STORE_OK);
+    assert_int_equal(store_session_lookup(f->conn, f->ar, hash, 32, &v), STORE_NOT_FOUND);
+    assert_int_equal(store_session_delete(f->conn, f->acc.id, se.id), STORE_NOT_FOUND);
+}
+
+static void credentials_span_accounts_and_record_failures(void **state)
+{
+    struct fixture *f = *state;
+    struct store_account acc2 = {.name = "Beta",
+                                 .plan = "starter",
+                                 .has_api_access = true,
+                                 .created_at = 3000,
+                                 .updated_at = 3000};
+    uuid_v7_new(acc2.id);
+    struct store_user u2;
+    store_user_init(&u2, acc2.id, "MEMBER@acme.test", "Max elsewhere", 3000);
+    assert_int_equal(store_account_insert(f->conn, &acc2), STORE_OK);
+    assert_int_equal(store_user_insert(f->conn, &u2), STORE_OK);
+    assert_int_equal(store_user_set_password(f->conn, f->acc.id, f->member.id, "$argon2id$x", 4000),
+                     STORE_OK);
+    struct store_credential *rows;
+    size_t n;
+    assert_int_equal(store_credentials_find(f->conn, f->ar, "Member@Acme.Test", 8, &rows, &n),
+                     STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].user_id, f->member.id); /* oldest first */
+    assert_string_equal(rows[0].password_hash, "$argon2id$x");
+    assert_true(rows[0].is_active);
+    assert_null(rows[1].password_hash);
+    assert_string_equal(rows[1].account_id, acc2.id);
+    assert_int_equal(store_credentials_find(f->conn, f->ar, "member@acme.test", 1, &rows, &n),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_sign_in_record(f->conn, f->acc.id, f->member.id, 6, 90000), STORE_OK);
+    assert_int_equal(store_credentials_find(f->conn, f->ar, "member@acme.test", 8, &rows, &n),
+                     STORE_OK);
+    assert_int_equal(rows[0].failed_sign_ins, 6);
+    assert_int_equal(rows[0].sign_in_blocked_until, 90000);
+    assert_int_equal(store_credentials_find(f->conn, f->ar, "nobody@acme.test", 8, &rows, &n),
+                     STORE_OK);
+    assert_int_equal(n, 0);
+}
+
 static void insert_recording(struct fixture *f, const struct store_user *u, int64_t created,
                              const char *ticket, char id_out[UUID_LEN])
 {
@@ -391,6 +492,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(user_list_is_oldest_first_with_total, setup, teardown),
         cmocka_unit_test_setup_teardown(tokens_resolve_by_hash_until_revoked, setup, teardown),
+        cmocka_unit_test_setup_teardown(token_touch_writes_at_most_once_a_minute, setup, teardown),
+        cmocka_unit_test_setup_teardown(sessions_resolve_by_hash_and_go_with_their_user, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(credentials_span_accounts_and_record_failures, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),

@@ -5,6 +5,9 @@
 #include "auth/token.h"
 #include "store/store.h"
 
+/* A personal token's "last used" time is written at most this often. */
+enum { AUTH_LAST_USED_EVERY_MS = 60 * 1000 };
+
 enum auth_result {
     AUTH_OK,
     AUTH_UNAUTHENTICATED, /* 401: no or malformed header, unknown/revoked token, inactive user */
@@ -14,7 +17,8 @@ enum auth_result {
 };
 
 /* Checks header (the raw Authorization value, may be NULL) for a token of kind, in the order
- * SPEC section 2 gives. On AUTH_OK fills *who (strings in ar). */
+ * SPEC section 2 gives. On AUTH_OK fills *who (strings in ar) and, for a personal token not
+ * used in the last minute, records that it was used now. */
 enum auth_result auth_authorize(struct store_conn *c, const struct auth_keys *keys,
                                 struct arena *ar, enum store_token_kind kind, const char *header,
                                 struct store_principal *who);

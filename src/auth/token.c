@@ -126,17 +126,44 @@ char *auth_token_open(const struct auth_keys *keys, struct arena *ar, const unsi
     return raw;
 }
 
-bool auth_token_is_well_formed(enum store_token_kind kind, const char *raw)
+bool auth_is_base64url(const char *s, size_t n)
 {
-    if (strncmp(raw, prefix_of(kind), 4) != 0)
-        return false;
-    size_t n = 0;
-    for (const char *p = raw + 4; *p; p++, n++) {
-        char c = *p;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
         bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                   c == '-' || c == '_';
-        if (!ok)
+        if (!ok || i >= n)
             return false;
     }
-    return n == 43;
+    return i == n;
+}
+
+bool auth_token_is_well_formed(enum store_token_kind kind, const char *raw)
+{
+    return strncmp(raw, prefix_of(kind), 4) == 0 && auth_is_base64url(raw + 4, 43);
+}
+
+enum store_status auth_token_issue(struct store_conn *c, const struct auth_keys *keys,
+                                   struct arena *ar, enum store_token_kind kind,
+                                   const char *account_id, const char *user_id, const char *name,
+                                   int64_t now, char raw[AUTH_TOKEN_RAW_MAX], struct store_token *t)
+{
+    unsigned char hash[AUTH_TOKEN_HASH_LEN];
+    memset(t, 0, sizeof(*t));
+    t->name = (char *)name;
+    t->created_at = now;
+    uuid_v7_new(t->id);
+    snprintf(t->account_id, sizeof(t->account_id), "%s", account_id);
+    snprintf(t->user_id, sizeof(t->user_id), "%s", user_id ? user_id : "");
+    auth_token_generate(kind, raw);
+    auth_token_hash(keys, raw, hash);
+    t->hash = arena_alloc(ar, sizeof(hash));
+    memcpy(t->hash, hash, sizeof(hash));
+    t->hash_len = sizeof(hash);
+    t->secret = auth_token_seal(keys, ar, raw, &t->secret_len);
+    enum store_status s = store_token_insert(c, kind, t);
+    if (s != STORE_OK)
+        sodium_memzero(raw, AUTH_TOKEN_RAW_MAX);
+    return s;
 }

@@ -40,5 +40,14 @@ char *auth_token_open(const struct auth_keys *keys, struct arena *ar, const unsi
                       size_t len);
 /* Returns true when raw has the shape of a token of kind (prefix, length, alphabet). */
 bool auth_token_is_well_formed(enum store_token_kind kind, const char *raw);
+/* Returns true when s is n base64url characters (the alphabet of raw tokens), no more. */
+bool auth_is_base64url(const char *s, size_t n);
+/* Makes a new token of kind for the account (and user_id, when personal), stores its hash and
+ * sealed raw value, and fills *t (strings borrowed or in ar) and raw. On failure raw is wiped. */
+enum store_status auth_token_issue(struct store_conn *c, const struct auth_keys *keys,
+                                   struct arena *ar, enum store_token_kind kind,
+                                   const char *account_id, const char *user_id, const char *name,
+                                   int64_t now, char raw[AUTH_TOKEN_RAW_MAX],
+                                   struct store_token *t);
 
 #endif

@@ -66,21 +66,11 @@ static int issue(struct cli_env *env, struct arena *ar, enum store_token_kind ki
                  const char *account_id, const char *user_id, const char *name)
 {
     char raw[AUTH_TOKEN_RAW_MAX];
-    unsigned char hash[AUTH_TOKEN_HASH_LEN];
-    struct store_token t = {.name = (char *)name, .created_at = time_now_ms()};
-    uuid_v7_new(t.id);
-    snprintf(t.account_id, sizeof(t.account_id), "%s", account_id);
-    snprintf(t.user_id, sizeof(t.user_id), "%s", user_id ? user_id : "");
-    auth_token_generate(kind, raw);
-    auth_token_hash(&env->keys, raw, hash);
-    t.hash = hash;
-    t.hash_len = sizeof(hash);
-    t.secret = auth_token_seal(&env->keys, ar, raw, &t.secret_len);
-    enum store_status s = store_token_insert(env->conn, kind, &t);
-    if (s != STORE_OK) {
-        sodium_memzero(raw, sizeof(raw));
+    struct store_token t;
+    enum store_status s = auth_token_issue(env->conn, &env->keys, ar, kind, account_id, user_id,
+                                           name, time_now_ms(), raw, &t);
+    if (s != STORE_OK)
         return cli_fail("cannot store the token: %s", store_status_name(s));
-    }
     cli_print_tree(token_json(&t, raw));
     sodium_memzero(raw, sizeof(raw));
     return CLI_OK;

@@ -8,6 +8,7 @@
 
 #include "auth/bearer.h"
 #include "auth/password.h"
+#include "auth/session.h"
 #include "auth/token.h"
 
 #include <stdio.h>
@@ -134,6 +135,50 @@ static void passwords_hash_and_verify(void **state)
     assert_false(auth_password_verify(hash, "wrong"));
 }
 
+static void sessions_and_csrf_tokens(void **state)
+{
+    (void)state;
+    struct auth_keys keys, other;
+    char err[128];
+    assert_true(auth_keys_load(&keys, key_path, true, err, sizeof(err)));
+    memcpy(&other, &keys, sizeof(other));
+    other.hash_key[0] ^= 1;
+    char a[AUTH_SESSION_RAW_LEN], b[AUTH_SESSION_RAW_LEN];
+    auth_session_generate(a);
+    auth_session_generate(b);
+    assert_int_equal(strlen(a), 43);
+    assert_true(auth_session_is_well_formed(a));
+    assert_string_not_equal(a, b);
+    assert_false(auth_session_is_well_formed(NULL));
+    assert_false(auth_session_is_well_formed(""));
+    assert_false(auth_session_is_well_formed("short"));
+    char bad[AUTH_SESSION_RAW_LEN];
+    memcpy(bad, a, sizeof(bad));
+    bad[5] = '=';
+    assert_false(auth_session_is_well_formed(bad));
+    /* The session hash is keyed and is not the token hash of the same text. */
+    unsigned char h1[AUTH_TOKEN_HASH_LEN], h2[AUTH_TOKEN_HASH_LEN], h3[AUTH_TOKEN_HASH_LEN];
+    auth_session_hash(&keys, a, h1);
+    auth_session_hash(&keys, a, h2);
+    assert_memory_equal(h1, h2, sizeof(h1));
+    auth_token_hash(&keys, a, h3);
+    assert_memory_not_equal(h1, h3, sizeof(h1));
+    auth_session_hash(&other, a, h3);
+    assert_memory_not_equal(h1, h3, sizeof(h1));
+    /* CSRF tokens belong to one session and one key. */
+    char csrf[AUTH_CSRF_LEN];
+    auth_csrf_token(&keys, a, csrf);
+    assert_true(auth_csrf_check(&keys, a, csrf));
+    assert_false(auth_csrf_check(&keys, b, csrf));
+    assert_false(auth_csrf_check(&other, a, csrf));
+    assert_false(auth_csrf_check(&keys, a, NULL));
+    assert_false(auth_csrf_check(&keys, NULL, csrf));
+    assert_false(auth_csrf_check(&keys, a, ""));
+    csrf[3] ^= 1;
+    assert_false(auth_csrf_check(&keys, a, csrf));
+    auth_keys_fini(&keys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +190,7 @@ int main(void)
                                         remove_key),
         cmocka_unit_test(bearer_header_parsing),
         cmocka_unit_test(passwords_hash_and_verify),
+        cmocka_unit_test_setup_teardown(sessions_and_csrf_tokens, make_key, remove_key),
     };
     return cmocka_run_group_tests_name("auth_token", tests, NULL, NULL);
 }

@@ -14,7 +14,8 @@ FUZZ_SECONDS ?= 60
 
 SRCS   := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
 OBJS   := $(SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_sqlite.o \
-          $(BUILD)/obj/gen/schema_postgres.o
+          $(BUILD)/obj/gen/schema_postgres.o $(BUILD)/obj/gen/web_css.o $(BUILD)/obj/gen/web_js.o \
+          $(BUILD)/obj/gen/web_icon.o
 LIB    := $(BUILD)/libscreendesk.a
 BIN    := $(BUILD)/screendesk
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -41,6 +42,18 @@ $(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) scripts/embed-sql.sh
 $(BUILD)/gen/schema_postgres.c: $(POSTGRES_SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh store_postgres_migrations $(POSTGRES_SCHEMA) > $@
+
+$(BUILD)/gen/web_css.c: src/web/assets/app.css scripts/embed-asset.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-asset.sh web_asset_css_text $< > $@
+
+$(BUILD)/gen/web_js.c: src/web/assets/app.js scripts/embed-asset.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-asset.sh web_asset_js_text $< > $@
+
+$(BUILD)/gen/web_icon.c: src/web/assets/icon.svg scripts/embed-asset.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-asset.sh web_asset_icon_text $< > $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(@D)

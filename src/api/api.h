@@ -24,8 +24,10 @@ struct api_call {
     struct app *app;
     struct arena *arena;
     struct store_conn *conn;
-    struct store_principal who; /* the caller, on authenticated routes */
-    const char *const *params;  /* captured path segments */
+    struct store_principal who;        /* the caller, on authenticated routes */
+    struct store_session_view session; /* the signed-in user, on web routes */
+    const char *session_raw;           /* the session cookie's value, on web routes */
+    const char *const *params;         /* captured path segments */
     bool is_scim;
 };
 
@@ -46,6 +48,9 @@ int api_json_buf(struct api_call *call, int status, struct buf *b);
 /* Hands a cJSON tree (may be NULL) to the request's arena, which deletes it when the
  * request ends; returns the tree. */
 void *api_json_owned(struct api_call *call, void *json);
+
+/* True when the request came over TLS, or through a TLS-terminating proxy that says so. */
+bool api_is_https(const struct http_request *req);
 
 /* True when the caller sees every recording of the account (admin or owner). */
 bool api_caller_sees_all(const struct api_call *call);

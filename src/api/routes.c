@@ -7,6 +7,7 @@
 #include "core/time.h"
 #include "core/utf8.h"
 #include "scim/scim.h"
+#include "web/web.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -35,6 +36,23 @@ const struct http_route api_routes[] = {
     {"GET", "/scim/v2/ResourceTypes/User", HTTP_AUTH_SCIM, scim_resource_type_user},
     {"GET", "/scim/v2/Schemas", HTTP_AUTH_SCIM, scim_schemas},
     {"GET", "/scim/v2/Schemas/{}", HTTP_AUTH_SCIM, scim_schema_get},
+    {"GET", "/", HTTP_AUTH_NONE, web_home},
+    {"GET", "/assets/app.css", HTTP_AUTH_NONE, web_asset_css},
+    {"GET", "/assets/app.js", HTTP_AUTH_NONE, web_asset_js},
+    {"GET", "/assets/icon.svg", HTTP_AUTH_NONE, web_asset_icon},
+    {"GET", "/signin", HTTP_AUTH_NONE, web_signin_form},
+    {"POST", "/signin", HTTP_AUTH_NONE, web_signin},
+    {"POST", "/signout", HTTP_AUTH_SESSION, web_signout},
+    {"GET", "/settings", HTTP_AUTH_SESSION, web_settings},
+    {"GET", "/settings/profile", HTTP_AUTH_SESSION, web_profile},
+    {"GET", "/settings/tokens", HTTP_AUTH_SESSION, web_tokens},
+    {"POST", "/settings/tokens", HTTP_AUTH_SESSION, web_token_create},
+    {"GET", "/settings/tokens/new", HTTP_AUTH_SESSION, web_token_new},
+    {"GET", "/settings/tokens/{}", HTTP_AUTH_SESSION, web_token_view},
+    {"GET", "/settings/tokens/{}/edit", HTTP_AUTH_SESSION, web_token_edit_form},
+    {"POST", "/settings/tokens/{}/edit", HTTP_AUTH_SESSION, web_token_edit},
+    {"GET", "/settings/tokens/{}/revoke", HTTP_AUTH_SESSION, web_token_revoke_form},
+    {"POST", "/settings/tokens/{}/revoke", HTTP_AUTH_SESSION, web_token_revoke},
 };
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);
 
@@ -106,8 +124,7 @@ static int rate_limit(struct api_call *call)
     return r.is_allowed ? 0 : 429;
 }
 
-/* Served over TLS here, or by a TLS-terminating proxy that says so. */
-static bool is_https(const struct http_request *req)
+bool api_is_https(const struct http_request *req)
 {
     const char *proto = http_request_header(req, "X-Forwarded-Proto");
     return req->is_tls || (proto && strcasecmp(proto, "https") == 0);
@@ -129,7 +146,7 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
         api_error(&call, 400, "The URL is not valid UTF-8");
         return;
     }
-    if (call.app->is_https_only && !is_https(req) && strcmp(req->path, "/healthz") != 0 &&
+    if (call.app->is_https_only && !api_is_https(req) && strcmp(req->path, "/healthz") != 0 &&
         strcmp(req->path, "/readyz") != 0) {
         api_error(&call, 403, "HTTPS is required");
         return;
@@ -155,10 +172,15 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
             api_store_error(&call, STORE_UNAVAILABLE, "");
             return;
         }
-        if (authorize(&call, m.route->auth))
-            return;
-        if (call.app->ratelimit && rate_limit(&call))
-            return;
+        if (m.route->auth == HTTP_AUTH_SESSION) {
+            if (web_authorize(&call))
+                return;
+        } else {
+            if (authorize(&call, m.route->auth))
+                return;
+            if (call.app->ratelimit && rate_limit(&call))
+                return;
+        }
     }
     m.route->handler(&call);
 }

@@ -3,9 +3,11 @@
 #include "cli.h"
 
 #include "api/render.h"
+#include "auth/password.h"
 #include "core/time.h"
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -86,7 +88,19 @@ static enum store_status seed_recording(struct cli_env *env, struct arena *ar,
     return store_recording_insert(env->conn, &r);
 }
 
-static enum store_status seed(struct cli_env *env, struct arena *ar, char raw[AUTH_TOKEN_RAW_MAX])
+enum { DEMO_PASSWORD_LEN = 16 };
+
+/* A random password for the demo owner, printed once so the web pages can be tried. */
+static void demo_password(char out[DEMO_PASSWORD_LEN + 1])
+{
+    static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < DEMO_PASSWORD_LEN; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+    out[DEMO_PASSWORD_LEN] = '\0';
+}
+
+static enum store_status seed(struct cli_env *env, struct arena *ar, char raw[AUTH_TOKEN_RAW_MAX],
+                              char password[DEMO_PASSWORD_LEN + 1])
 {
     int64_t now = time_now_ms();
     struct store_account acc = {.name = "Acme Support (demo)",
@@ -101,25 +115,23 @@ static enum store_status seed(struct cli_env *env, struct arena *ar, char raw[AU
         users[i].is_admin = demo_users[i].is_admin;
     }
     snprintf(acc.owner_id, sizeof(acc.owner_id), "%s", users[0].id);
+    char hash[AUTH_PASSWORD_HASH_MAX];
+    demo_password(password);
+    if (!auth_password_hash(password, hash))
+        return STORE_ERROR;
     enum store_status s = store_begin(env->conn);
     if (s == STORE_OK)
         s = store_account_insert(env->conn, &acc);
     for (int i = 0; i < 3 && s == STORE_OK; i++)
         s = store_user_insert(env->conn, &users[i]);
+    if (s == STORE_OK)
+        s = store_user_set_password(env->conn, acc.id, users[0].id, hash, now);
     for (int i = 0; i < 50 && s == STORE_OK; i++)
         s = seed_recording(env, ar, &acc, users, i, now);
-    unsigned char hash[AUTH_TOKEN_HASH_LEN];
-    struct store_token t = {.name = "Demo token", .created_at = now};
-    uuid_v7_new(t.id);
-    snprintf(t.account_id, sizeof(t.account_id), "%s", acc.id);
-    snprintf(t.user_id, sizeof(t.user_id), "%s", users[0].id);
-    auth_token_generate(STORE_TOKEN_PERSONAL, raw);
-    auth_token_hash(&env->keys, raw, hash);
-    t.hash = hash;
-    t.hash_len = sizeof(hash);
-    t.secret = auth_token_seal(&env->keys, ar, raw, &t.secret_len);
+    struct store_token t;
     if (s == STORE_OK)
-        s = store_token_insert(env->conn, STORE_TOKEN_PERSONAL, &t);
+        s = auth_token_issue(env->conn, &env->keys, ar, STORE_TOKEN_PERSONAL, acc.id, users[0].id,
+                             "Demo token", now, raw, &t);
     if (s == STORE_OK)
         s = store_commit(env->conn);
     if (s != STORE_OK)
@@ -139,14 +151,15 @@ int cli_demo_seed(struct cli_env *env, const char *base_url)
         return CLI_OK;
     }
     struct arena *ar = arena_new();
-    char raw[AUTH_TOKEN_RAW_MAX];
-    s = seed(env, ar, raw);
+    char raw[AUTH_TOKEN_RAW_MAX], password[DEMO_PASSWORD_LEN + 1];
+    s = seed(env, ar, raw, password);
     arena_free(ar);
     if (s != STORE_OK)
         return cli_fail("cannot seed the demo account: %s", store_status_name(s));
     printf("Demo account ready: 3 users, 50 recordings. Token of %s:\n  %s\n\n"
-           "Try it:\n  curl -H 'Authorization: Bearer %s' '%s/api/v2/recordings?items=2'\n\n",
-           demo_users[0].email, raw, raw, base_url);
+           "Try it:\n  curl -H 'Authorization: Bearer %s' '%s/api/v2/recordings?items=2'\n\n"
+           "Manage tokens in the browser: %s/signin\n  email %s, password %s\n\n",
+           demo_users[0].email, raw, raw, base_url, base_url, demo_users[0].email, password);
     fflush(stdout);
     return CLI_OK;
 }

@@ -74,6 +74,10 @@ void http_server_stop(struct http_server *s, unsigned grace_ms);
 const char *http_request_header(const struct http_request *req, const char *name);
 /* Returns a query parameter's decoded value, or NULL when absent. */
 const char *http_request_query(const struct http_request *req, const char *name);
+/* Returns a cookie's value from the Cookie header (libmicrohttpd parses it), or NULL. */
+const char *http_request_cookie(const struct http_request *req, const char *name);
+/* Writes the client's address (IPv4 or IPv6 text) into out; "" when unknown. */
+void http_request_client_ip(const struct http_request *req, char *out, size_t len);
 /* Returns true when every query parameter name and value is valid UTF-8. */
 bool http_request_query_is_valid(const struct http_request *req);
 

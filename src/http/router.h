@@ -10,7 +10,7 @@
 struct api_call;
 
 /* How a route authenticates its caller. */
-enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_PERSONAL, HTTP_AUTH_SCIM };
+enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_PERSONAL, HTTP_AUTH_SCIM, HTTP_AUTH_SESSION };
 
 /* A handler returns the HTTP status it answered. */
 typedef int http_route_fn(struct api_call *call);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,11 +180,15 @@ static enum MHD_Result send_response(struct http_request *req, struct http_respo
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
     MHD_add_response_header(r, "X-Request-Id", req->request_id);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    bool has_cache_control = false;
+    for (struct http_header *h = res->headers; h; h = h->next) {
+        MHD_add_response_header(r, h->name, h->value);
+        has_cache_control = has_cache_control || strcasecmp(h->name, "Cache-Control") == 0;
+    }
+    if (!has_cache_control)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     if (req->is_tls)
         MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
-    for (struct http_header *h = res->headers; h; h = h->next)
-        MHD_add_response_header(r, h->name, h->value);
     req->status = res->status;
     enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)res->status, r);
     MHD_destroy_response(r);

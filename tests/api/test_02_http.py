@@ -15,10 +15,15 @@ def api(cli, server):
     return Api(server.url, cli.token(acc["account_id"], "owner@http.test")["token"])
 
 
-@pytest.mark.parametrize("path", ["/", "/nope", "/api", "/api/v2", "/api/v3/recordings",
+@pytest.mark.parametrize("path", ["/nope", "/api", "/api/v2", "/api/v3/recordings",
                                   "/api/v2/recordings/a/b", "/healthz/x"])
 def test_unknown_path_is_404_in_rest_shape(api, path):
     assert_rest_error(api.get(path), 404)
+
+
+def test_root_sends_a_browser_to_the_tokens_page(api):
+    r = api.get("/", allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"] == "/settings/tokens"
 
 
 @pytest.mark.parametrize("method,path,allow", [

@@ -1,12 +1,15 @@
 """SPEC section 7: every command and flag, JSON on stdout, errors on stderr, exit 1 or 2."""
 import json
 import os
+import re
 import stat
 import subprocess
+import time
 
 import pytest
+import requests
 
-from conftest import BIN, IS_POSTGRES, Cli, psql
+from conftest import BIN, IS_POSTGRES, Cli, Server, psql
 
 HELP = [
     ["init"], ["serve"], ["account", "create"], ["account", "update"], ["user", "create"],
@@ -189,3 +192,27 @@ def test_fresh_cli_against_new_database_creates_schema(tmp_path):
     c = Cli(str(tmp_path))
     out = c.account("Fresh", "o@fresh.test")
     assert out["account_id"]
+
+
+def test_serve_demo_prints_a_working_token_and_a_sign_in(tmp_path):
+    c = Cli(str(tmp_path))
+    s = Server(c, "--demo")
+    try:
+        out = ""
+        deadline = time.monotonic() + 20
+        while "password" not in out and time.monotonic() < deadline:
+            out += s.proc.stdout.readline()
+        token = re.search(r"(sdp_[A-Za-z0-9_-]{43})", out).group(1)
+        email, password = re.search(r"email (\S+), password (\S+)", out).groups()
+        r = requests.get(s.url + "/api/v2/recordings?items=2",
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert r.status_code == 200 and r.json()["pagination"]["count"] == 50
+        b = requests.Session()
+        page = b.get(s.url + "/signin", timeout=10).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        r = b.post(s.url + "/signin", data={"email": email, "password": password, "csrf": csrf},
+                   allow_redirects=False, timeout=30)
+        assert r.status_code == 303
+        assert "Demo token" in b.get(s.url + "/settings/tokens", timeout=10).text
+    finally:
+        assert s.stop() == 0

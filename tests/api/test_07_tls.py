@@ -35,7 +35,7 @@ def test_https_with_a_self_signed_certificate(cli, cert):
             warnings.simplefilter("ignore")
             assert requests.get(url + "/healthz", verify=False, timeout=10).status_code == 200
     finally:
-        assert server.stop() == 0
+        assert server.stop() == 0, server.log_text()[-4000:]
 
 
 def test_plain_http_has_no_hsts(cli):
@@ -43,7 +43,7 @@ def test_plain_http_has_no_hsts(cli):
     try:
         assert "Strict-Transport-Security" not in requests.get(server.url + "/healthz").headers
     finally:
-        assert server.stop() == 0
+        assert server.stop() == 0, server.log_text()[-4000:]
 
 
 def test_https_only_refuses_plain_http_except_health(cli):
@@ -58,7 +58,7 @@ def test_https_only_refuses_plain_http_except_health(cli):
         r = api.get("/api/v2/users", headers={"X-Forwarded-Proto": "https"})
         assert r.status_code == 200
     finally:
-        assert server.stop() == 0
+        assert server.stop() == 0, server.log_text()[-4000:]
 
 
 def test_tls_files_must_go_together_and_exist(cli, cert):

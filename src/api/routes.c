@@ -130,6 +130,22 @@ bool api_is_https(const struct http_request *req)
     return req->is_tls || (proto && strcasecmp(proto, "https") == 0);
 }
 
+/* Authorizes and answers a token-authenticated call. A read-only call reads one snapshot of
+ * the database (see store_read_begin); the token's "last used" is written after it. */
+static void authorized_call(struct api_call *call, const struct http_route *route)
+{
+    const char *method = call->req->method;
+    bool is_read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool in_snapshot = is_read && store_read_begin(call->conn) == STORE_OK;
+    bool is_ok = authorize(call, route->auth) == 0 && !(call->app->ratelimit && rate_limit(call));
+    if (is_ok)
+        route->handler(call);
+    if (in_snapshot)
+        store_read_end(call->conn);
+    if (is_ok)
+        auth_record_use(call->conn, &call->who);
+}
+
 void api_dispatch(struct http_request *req, struct http_response *res, void *app)
 {
     struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
@@ -176,10 +192,8 @@ void api_dispatch(struct http_request *req, struct http_response *res, void *app
             if (web_authorize(&call))
                 return;
         } else {
-            if (authorize(&call, m.route->auth))
-                return;
-            if (call.app->ratelimit && rate_limit(&call))
-                return;
+            authorized_call(&call, m.route);
+            return;
         }
     }
     m.route->handler(&call);

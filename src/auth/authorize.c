@@ -33,12 +33,14 @@ enum auth_result auth_authorize(struct store_conn *c, const struct auth_keys *ke
         return AUTH_PLAN;
     if (kind == STORE_TOKEN_PERSONAL && !who->has_api_access)
         return AUTH_API_OFF;
-    if (kind == STORE_TOKEN_PERSONAL) {
-        /* "Last used" costs one write a minute per token at most; a failed write only delays
-         * it to the next request. */
-        int64_t now = time_now_ms();
-        if (now - who->last_used_at >= AUTH_LAST_USED_EVERY_MS)
-            (void)store_token_touch(c, who->account_id, who->token_id, now);
-    }
     return AUTH_OK;
+}
+
+void auth_record_use(struct store_conn *c, const struct store_principal *who)
+{
+    /* One write a minute per token at most; a failed write only delays it to the next
+     * request. SCIM tokens keep no "last used". */
+    int64_t now = time_now_ms();
+    if (who->user_id[0] && now - who->last_used_at >= AUTH_LAST_USED_EVERY_MS)
+        (void)store_token_touch(c, who->account_id, who->token_id, now);
 }

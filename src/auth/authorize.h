@@ -17,10 +17,12 @@ enum auth_result {
 };
 
 /* Checks header (the raw Authorization value, may be NULL) for a token of kind, in the order
- * SPEC section 2 gives. On AUTH_OK fills *who (strings in ar) and, for a personal token not
- * used in the last minute, records that it was used now. */
+ * SPEC section 2 gives. On AUTH_OK fills *who (strings in ar). */
 enum auth_result auth_authorize(struct store_conn *c, const struct auth_keys *keys,
                                 struct arena *ar, enum store_token_kind kind, const char *header,
                                 struct store_principal *who);
+/* Records that the personal token who was used now, unless that was recorded in the last
+ * minute. */
+void auth_record_use(struct store_conn *c, const struct store_principal *who);
 
 #endif

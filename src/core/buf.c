@@ -74,3 +74,17 @@ bool buf_printf(struct buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return true;
 }
+
+bool buf_put_int(struct buf *b, long long v)
+{
+    char text[24];
+    char *p = text + sizeof(text);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return buf_append(b, p, (size_t)(text + sizeof(text) - p));
+}

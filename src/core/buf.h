@@ -20,6 +20,8 @@ void buf_fini(struct buf *b);
 bool buf_append(struct buf *b, const void *data, size_t n);
 /* Appends a NUL-terminated string; false past max. */
 bool buf_puts(struct buf *b, const char *s);
+/* Appends v in decimal; false past max. */
+bool buf_put_int(struct buf *b, long long v);
 /* Appends formatted text; false past max. */
 bool buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the buffer, keeping its memory. */

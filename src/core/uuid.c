@@ -1,4 +1,6 @@
-/* UUIDv7: 48 bits of Unix milliseconds, then random bits from libsodium. */
+/* UUIDv7: 48 bits of Unix milliseconds, then random bits from libsodium. Ids are not
+ * secrets: each thread draws its random bits from a buffer refilled 4 KiB at a time, one
+ * getrandom call for hundreds of ids instead of one each. */
 #include "uuid.h"
 
 #include "time.h"
@@ -7,11 +9,27 @@
 #include <stdint.h>
 #include <string.h>
 
+enum { POOL_BYTES = 4096 };
+
+static _Thread_local unsigned char pool[POOL_BYTES];
+static _Thread_local size_t pool_left;
+
+static void random_bits(unsigned char *out, size_t n)
+{
+    if (pool_left < n) {
+        randombytes_buf(pool, sizeof(pool));
+        pool_left = sizeof(pool);
+    }
+    memcpy(out, pool + sizeof(pool) - pool_left, n);
+    sodium_memzero(pool + sizeof(pool) - pool_left, n);
+    pool_left -= n;
+}
+
 void uuid_v7_new(char out[UUID_LEN])
 {
     unsigned char b[16];
     uint64_t ms = (uint64_t)time_now_ms();
-    randombytes_buf(b + 6, 10);
+    random_bits(b + 6, 10);
     for (int i = 0; i < 6; i++)
         b[i] = (unsigned char)(ms >> (40 - 8 * i));
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x70);

@@ -125,6 +125,7 @@ static void *deadline_loop(void *arg)
     while (!atomic_load(&s->is_stopping)) {
         struct timespec ts = {0, 200 * 1000 * 1000};
         nanosleep(&ts, NULL);
+        log_flush_due();
         double now = time_mono_ms();
         pthread_mutex_lock(&s->lock);
         for (struct watched *w = s->watched; w; w = w->next) {
@@ -258,19 +259,29 @@ static void access_log(const struct http_request *req)
 {
     char when[TIME_ISO_LEN];
     time_format_iso(time_now_ms(), when);
+    long long us = (long long)((time_mono_ms() - req->started_ms) * 1000.0);
+    char fraction[4] = {(char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10),
+                        (char)('0' + us % 10), '\0'};
     struct buf b;
-    buf_init(&b, 8192);
-    buf_printf(&b, "{\"time\":\"%s\",\"method\":", when);
+    buf_init(&b, 64 * 1024);
+    buf_puts(&b, "{\"time\":\"");
+    buf_puts(&b, when);
+    buf_puts(&b, "\",\"method\":");
     jsonw_string(&b, req->method);
     buf_puts(&b, ",\"path\":");
     jsonw_string(&b, req->path);
-    buf_printf(&b, ",\"status\":%d,\"duration_ms\":%.3f,\"account_id\":", req->status,
-               time_mono_ms() - req->started_ms);
+    buf_puts(&b, ",\"status\":");
+    buf_put_int(&b, req->status);
+    buf_puts(&b, ",\"duration_ms\":");
+    buf_put_int(&b, us / 1000);
+    buf_append(&b, ".", 1);
+    buf_puts(&b, fraction);
+    buf_puts(&b, ",\"account_id\":");
     jsonw_string(&b, req->account_id);
     buf_puts(&b, ",\"request_id\":");
     jsonw_string(&b, req->request_id);
     buf_puts(&b, "}");
-    log_line(b.data);
+    log_access(b.data, b.len);
     buf_fini(&b);
 }
 
@@ -387,6 +398,7 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
     if (s->has_deadline_thread)
         pthread_join(s->deadline_thread, NULL);
     MHD_stop_daemon(s->daemon);
+    log_flush();
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -368,7 +368,12 @@ static char *col_str(struct arena *ar, PGresult *r, int row, int col)
 
 static void col_id(PGresult *r, int row, int col, char out[UUID_LEN])
 {
-    snprintf(out, UUID_LEN, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+    size_t n = PQgetisnull(r, row, col) ? 0 : (size_t)PQgetlength(r, row, col);
+    if (n >= UUID_LEN)
+        n = UUID_LEN - 1;
+    if (n)
+        memcpy(out, PQgetvalue(r, row, col), n);
+    out[n] = '\0';
 }
 
 static int64_t col_int(PGresult *r, int row, int col)

@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "page_cache.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ enum stmt_id {
     ST_ACCOUNT_RECORDINGS,
     ST_ACCOUNT_ORDER_VERSION,
     ST_USER_RECORDINGS,
+    ST_READ_BEGIN,
+    ST_READ_END,
     ST_COUNT
 };
 
@@ -70,6 +73,17 @@ enum stmt_id {
     "updated_at, duration, impressions_count, recording_type, recording_source, url, "             \
     "helpdesk_info, ticket_id, provider, vendor, ip_address, timezone, network_type, isp, "        \
     "console_logs, customer_email, rendered "
+
+/* What reads select: when the row keeps its rendered JSON, the columns it already holds come
+ * back NULL, so SQLite does not copy them out of the page for every row. */
+#define LAZY(col) "CASE WHEN rendered IS NULL THEN " col " END, "
+#define REC_READ                                                                                   \
+    "id, account_id, " LAZY("user_id") "user_email, " LAZY("user_name") LAZY("title")              \
+        LAZY("summary") LAZY("description") "created_at, updated_at, " LAZY("duration")            \
+            LAZY("impressions_count") LAZY("recording_type") LAZY("recording_source") LAZY("url")  \
+                LAZY("helpdesk_info") LAZY("ticket_id") LAZY("provider") LAZY("vendor")            \
+                    LAZY("ip_address") LAZY("timezone") LAZY("network_type") LAZY("isp")           \
+                        LAZY("console_logs") "customer_email, rendered "
 
 #define TOKEN_COLS "id, account_id, name, token_hash, token_secret, created_at, revoked_at"
 
@@ -132,6 +146,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "t.revoked_at IS NOT NULL, 1, 0, 0, 0 "
                        "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "
                        "WHERE t.token_hash = ?1",
+    [ST_READ_BEGIN] = "BEGIN",
+    [ST_READ_END] = "COMMIT",
     [ST_PTOKEN_TOUCH] = "UPDATE personal_tokens SET last_used_at = ?3 WHERE account_id = ?1 "
                         "AND id = ?2 AND (last_used_at IS NULL OR last_used_at <= ?3 - 60000)",
     [ST_SESSION_INSERT] = "INSERT INTO sessions (account_id, id, user_id, token_hash, created_at, "
@@ -151,7 +167,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "INSERT INTO recordings (" REC_COLS ", customer_email_lower, user_email_lower) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
         "?20, ?21, ?22, ?23, ?24, ?25, ?26, lower(?25), lower(?4))",
-    [ST_RECORDING_GET] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2 "
+    [ST_RECORDING_GET] = "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
     [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
     [ST_ACCOUNT_ORDER_VERSION] = "SELECT recordings_version FROM accounts WHERE id = ?1",
@@ -241,7 +257,12 @@ static char *col_str(struct arena *ar, sqlite3_stmt *st, int i)
 static void col_id(sqlite3_stmt *st, int i, char out[UUID_LEN])
 {
     const unsigned char *s = sqlite3_column_text(st, i);
-    snprintf(out, UUID_LEN, "%s", s ? (const char *)s : "");
+    size_t n = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= UUID_LEN)
+        n = UUID_LEN - 1;
+    if (n)
+        memcpy(out, s, n);
+    out[n] = '\0';
 }
 
 static unsigned char *col_blob(struct arena *ar, sqlite3_stmt *st, int i, size_t *len)
@@ -295,8 +316,17 @@ static void close_conn(struct store_conn *base)
     free(c);
 }
 
+/* Before SQLite's first use: no global memory statistics, which would take a process-wide
+ * mutex on every allocation of every connection. */
+static void configure_library(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static struct store_conn *open_conn(const char *path, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_library);
     struct sqlite_conn *c = xcalloc(1, sizeof(*c));
     c->base.ops = &store_sqlite_ops;
     int rc = sqlite3_open_v2(
@@ -784,6 +814,29 @@ static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
     return s;
 }
 
+static enum store_status read_begin(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_READ_BEGIN);
+    if (!st)
+        return STORE_ERROR;
+    enum store_status s = status_of(c, sqlite3_step(st));
+    done(st);
+    return s;
+}
+
+static void read_end(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_READ_END);
+    if (st) {
+        (void)sqlite3_step(st);
+        done(st);
+    }
+    if (!sqlite3_get_autocommit(c->db))
+        (void)exec_sql(base, "ROLLBACK");
+}
+
 static enum store_status token_touch(struct store_conn *base, const char *account_id,
                                      const char *id, int64_t now)
 {
@@ -956,7 +1009,7 @@ static void row_to_recording(struct arena *ar, sqlite3_stmt *st, struct store_re
     r->customer_email = col_str(ar, st, 24);
     r->rendered = col_str(ar, st, 25);
     if (r->rendered)
-        return; /* SQLite decodes columns lazily: the others are never read */
+        return; /* the other columns came back NULL (REC_READ) */
     col_id(st, 2, r->user_id);
     r->user_name = col_str(ar, st, 4);
     r->title = col_str(ar, st, 5);
@@ -1115,9 +1168,9 @@ static enum store_status seek_page(struct sqlite_conn *c, struct arena *ar,
     int which = q->user_id ? 1 : 0;
     sqlite3_stmt *st = prepare(
         c, &c->rec_seek[which],
-        which ? "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND user_id = ?2 AND "
+        which ? "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND user_id = ?2 AND "
                 "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6"
-              : "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND ?2 IS NULL AND "
+              : "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND ?2 IS NULL AND "
                 "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6");
     if (!st)
         return STORE_ERROR;
@@ -1136,7 +1189,7 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
 {
     struct sqlite_conn *c = sq(base);
     unsigned m = store_query_mask(q);
-    char where[512], sql[1024];
+    char where[512], sql[2048];
     where_clause(where, sizeof(where), m);
     /* Every statement names ?9 and ?10/?11 so that parameter numbers stay fixed. */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM recordings %s AND ?9 IS ?9", where);
@@ -1162,7 +1215,7 @@ static enum store_status recording_list(struct store_conn *base, struct arena *a
             return s;
     }
     snprintf(sql, sizeof(sql),
-             "SELECT " REC_COLS "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
+             "SELECT " REC_READ "FROM recordings %s AND ?9 IS ?9 ORDER BY created_at DESC, id "
              "DESC LIMIT ?10 OFFSET ?11",
              where);
     sqlite3_stmt *st = prepare(c, &c->rec_list[m], sql);
@@ -1201,6 +1254,8 @@ const struct store_ops store_sqlite_ops = {
     .migrate = migrate,
     .is_initialized = is_initialized,
     .exec = exec_sql,
+    .read_begin = read_begin,
+    .read_end = read_end,
     .account_insert = account_insert,
     .account_get = account_get,
     .account_update = account_update,

@@ -198,6 +198,19 @@ enum store_status store_ping(struct store_conn *c)
     return c->ops->exec(c, "SELECT 1");
 }
 
+enum store_status store_read_begin(struct store_conn *c)
+{
+    if (fault_injected())
+        return STORE_ERROR;
+    return c->ops->read_begin ? c->ops->read_begin(c) : STORE_OK;
+}
+
+void store_read_end(struct store_conn *c)
+{
+    if (c->ops->read_end)
+        c->ops->read_end(c);
+}
+
 enum store_status store_begin(struct store_conn *c)
 {
     if (fault_injected())

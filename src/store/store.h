@@ -171,6 +171,12 @@ bool store_is_initialized(struct store_conn *c);
 /* Asks the database a trivial question; STORE_OK when it answers. */
 enum store_status store_ping(struct store_conn *c);
 
+/* The reads that follow, up to store_read_end, see one snapshot of the database: on SQLite one
+ * read transaction (one round of file locks instead of one per statement); on PostgreSQL
+ * nothing changes. Only for requests that do not write. */
+enum store_status store_read_begin(struct store_conn *c);
+void store_read_end(struct store_conn *c);
+
 enum store_status store_begin(struct store_conn *c);
 enum store_status store_commit(struct store_conn *c);
 /* Rolls back the open transaction; errors are ignored. */

@@ -21,6 +21,9 @@ struct store_ops {
     enum store_status (*migrate)(struct store_conn *c);
     bool (*is_initialized)(struct store_conn *c);
     enum store_status (*exec)(struct store_conn *c, const char *sql);
+    /* NULL where a read snapshot costs more than it saves. */
+    enum store_status (*read_begin)(struct store_conn *c);
+    void (*read_end)(struct store_conn *c);
     enum store_status (*account_insert)(struct store_conn *c, const struct store_account *a);
     enum store_status (*account_get)(struct store_conn *c, struct arena *ar, const char *id,
                                      struct store_account *out);

@@ -28,6 +28,7 @@ struct api_call {
     struct store_session_view session; /* the signed-in user, on web routes */
     const char *session_raw;           /* the session cookie's value, on web routes */
     const char *const *params;         /* captured path segments */
+    const char *base_url;              /* "scheme://host", once made (scim_base_url) */
     bool is_scim;
 };
 

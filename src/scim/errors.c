@@ -30,9 +30,19 @@ int scim_json(struct api_call *call, int status, void *json)
     return status;
 }
 
+int scim_json_buf(struct api_call *call, int status, struct buf *b)
+{
+    api_json_buf(call, status, b);
+    call->res->content_type = SCIM_CONTENT_TYPE;
+    return status;
+}
+
 const char *scim_base_url(struct api_call *call)
 {
-    const char *host = http_request_header(call->req, "Host");
-    return arena_printf(call->arena, "%s://%s", call->req->is_tls ? "https" : "http",
-                        host && *host ? host : "localhost");
+    if (!call->base_url) {
+        const char *host = http_request_header(call->req, "Host");
+        call->base_url = arena_printf(call->arena, "%s://%s", call->req->is_tls ? "https" : "http",
+                                      host && *host ? host : "localhost");
+    }
+    return call->base_url;
 }

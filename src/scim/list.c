@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,19 +156,37 @@ struct collect {
     const struct scim_filter *filter;
     long start, count; /* 1-based first index, page size */
     long matched;
-    cJSON *resources;
     const char *attributes, *excluded;
+    bool is_projected; /* attributes or excludedAttributes given: resources go through trees */
+    cJSON *resources;  /* the page's resources, when projected */
+    struct buf out;    /* the page's resources written out, comma-separated, when not */
+    long n_out;
 };
+
+/* Adds a user of the page; tree is its resource when one was already made (or NULL), and
+ * is taken over. */
+static void emit(struct collect *c, const struct store_user *u, cJSON *tree)
+{
+    if (c->is_projected) {
+        cJSON *r = tree ? tree : scim_user_to_json(c->call, u);
+        project(r, c->attributes, c->excluded);
+        cJSON_AddItemToArray(c->resources, r);
+        return;
+    }
+    cJSON_Delete(tree);
+    if (c->n_out++)
+        buf_append(&c->out, ",", 1);
+    scim_user_write(&c->out, c->call, u);
+}
 
 static bool visit(const struct store_user *u, void *ctx)
 {
     struct collect *c = ctx;
-    cJSON *r = scim_user_to_json(c->call, u);
+    cJSON *r = c->filter ? scim_user_to_json(c->call, u) : NULL;
     if (!c->filter || scim_filter_matches(c->filter, r)) {
         c->matched++;
         if (c->matched >= c->start && c->matched < c->start + c->count) {
-            project(r, c->attributes, c->excluded);
-            cJSON_AddItemToArray(c->resources, r);
+            emit(c, u, r);
             return true;
         }
     }
@@ -206,11 +225,8 @@ static enum store_status page(struct collect *c)
                                           c->start - 1, c->count, &rows, &n, &total);
     if (s != STORE_OK)
         return s;
-    for (size_t i = 0; i < n; i++) {
-        cJSON *r = scim_user_to_json(call, &rows[i]);
-        project(r, c->attributes, c->excluded);
-        cJSON_AddItemToArray(c->resources, r);
-    }
+    for (size_t i = 0; i < n; i++)
+        emit(c, &rows[i], NULL);
     c->matched = total;
     return STORE_OK;
 }
@@ -230,9 +246,11 @@ int scim_users_list(struct api_call *call)
     struct collect c = {.call = call,
                         .start = start,
                         .count = count,
-                        .resources = cJSON_CreateArray(),
                         .attributes = http_request_query(call->req, "attributes"),
                         .excluded = http_request_query(call->req, "excludedAttributes")};
+    c.is_projected = c.attributes || c.excluded;
+    c.resources = c.is_projected ? cJSON_CreateArray() : NULL;
+    buf_init(&c.out, SIZE_MAX / 2);
     const char *text = http_request_query(call->req, "filter");
     enum store_status s;
     if (text && *text) {
@@ -240,6 +258,7 @@ int scim_users_list(struct api_call *call)
         c.filter = scim_filter_parse(call->arena, text, &err);
         if (!c.filter) {
             cJSON_Delete(c.resources);
+            buf_fini(&c.out);
             return scim_error(call, 400, "invalidFilter", "%s", err.message);
         }
         const char *value = NULL;
@@ -251,8 +270,26 @@ int scim_users_list(struct api_call *call)
     }
     if (s != STORE_OK) {
         cJSON_Delete(c.resources);
+        buf_fini(&c.out);
         return api_store_error(call, s, "");
     }
+    if (!c.is_projected) {
+        struct buf b;
+        buf_init(&b, SIZE_MAX / 2);
+        buf_puts(&b, "{\"schemas\":[\"" SCIM_LIST_SCHEMA "\"],\"totalResults\":");
+        buf_put_int(&b, c.matched);
+        buf_puts(&b, ",\"startIndex\":");
+        buf_put_int(&b, start);
+        buf_puts(&b, ",\"itemsPerPage\":");
+        buf_put_int(&b, c.n_out);
+        buf_puts(&b, ",\"Resources\":[");
+        if (c.out.len)
+            buf_append(&b, c.out.data, c.out.len);
+        buf_puts(&b, "]}");
+        buf_fini(&c.out);
+        return scim_json_buf(call, 200, &b);
+    }
+    buf_fini(&c.out);
     cJSON *o = cJSON_CreateObject();
     cJSON *schemas = cJSON_AddArrayToObject(o, "schemas");
     cJSON_AddItemToArray(schemas, cJSON_CreateString(SCIM_LIST_SCHEMA));

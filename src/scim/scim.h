@@ -15,10 +15,14 @@ int scim_error(struct api_call *call, int status, const char *scim_type, const c
     __attribute__((format(printf, 4, 5)));
 /* Sets status and a SCIM JSON body from a cJSON tree, which this deletes; returns status. */
 int scim_json(struct api_call *call, int status, void *json);
-/* Returns "scheme://host" of the request, for meta.location. */
+/* Sets status and a SCIM JSON body already written into b (taken over); returns status. */
+int scim_json_buf(struct api_call *call, int status, struct buf *b);
+/* Returns "scheme://host" of the request, for meta.location (made once per request). */
 const char *scim_base_url(struct api_call *call);
 
-/* The user as a SCIM resource (cJSON *, the caller deletes it). */
+/* Writes the user as a SCIM resource (RFC 7643 section 4.1) into b. */
+void scim_user_write(struct buf *b, struct api_call *call, const struct store_user *u);
+/* The same resource as a tree (cJSON *, the caller deletes it). */
 void *scim_user_to_json(struct api_call *call, const struct store_user *u);
 
 int scim_users_list(struct api_call *call);

@@ -1,6 +1,7 @@
 /* SCIM User resources: the store user as SCIM JSON and back, and the /Users handlers. */
 #include "scim.h"
 
+#include "core/jsonw.h"
 #include "core/limits.h"
 #include "core/time.h"
 #include "core/utf8.h"
@@ -9,62 +10,90 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static void add_time(cJSON *o, const char *key, int64_t ms)
+static void put_key(struct buf *b, const char *key)
+{
+    buf_append(b, "\"", 1);
+    buf_puts(b, key);
+    buf_append(b, "\":", 2);
+}
+
+static void put_string(struct buf *b, const char *key, const char *value)
+{
+    buf_append(b, ",", 1);
+    put_key(b, key);
+    jsonw_string(b, value);
+}
+
+static void put_time(struct buf *b, const char *key, int64_t ms)
 {
     char iso[TIME_ISO_LEN];
     time_format_iso(ms, iso);
-    cJSON_AddStringToObject(o, key, iso);
+    put_string(b, key, iso);
 }
 
-static void add_string_or_skip(cJSON *o, const char *key, const char *value)
+void scim_user_write(struct buf *b, struct api_call *call, const struct store_user *u)
 {
-    if (value)
-        cJSON_AddStringToObject(o, key, value);
+    buf_puts(b, "{\"schemas\":[\"" SCIM_USER_SCHEMA "\"]");
+    put_string(b, "id", u->id);
+    if (u->external_id)
+        put_string(b, "externalId", u->external_id);
+    put_string(b, "userName", u->email);
+    buf_puts(b, ",\"name\":{\"formatted\":");
+    jsonw_string(b, u->name ? u->name : "");
+    if (u->given_name)
+        put_string(b, "givenName", u->given_name);
+    if (u->family_name)
+        put_string(b, "familyName", u->family_name);
+    buf_append(b, "}", 1);
+    if (u->name && *u->name)
+        put_string(b, "displayName", u->name);
+    buf_puts(b, ",\"emails\":[{\"value\":");
+    jsonw_string(b, u->email);
+    buf_puts(b, ",\"primary\":true,\"type\":\"work\"}],\"active\":");
+    buf_puts(b, u->is_active ? "true" : "false");
+    buf_puts(b, ",\"roles\":[");
+    const char *sep = "";
+    if (u->is_admin) {
+        buf_puts(b, "\"admin\"");
+        sep = ",";
+    }
+    if (u->is_member) {
+        buf_puts(b, sep);
+        buf_puts(b, "\"member\"");
+        sep = ",";
+    }
+    if (u->is_editor) {
+        buf_puts(b, sep);
+        buf_puts(b, "\"editor\"");
+    }
+    buf_puts(b, "],\"meta\":{\"resourceType\":\"User\"");
+    put_time(b, "created", u->created_at);
+    put_time(b, "lastModified", u->updated_at);
+    buf_puts(b, ",\"location\":\"");
+    buf_puts(b, scim_base_url(call));
+    buf_puts(b, "/scim/v2/Users/");
+    buf_puts(b, u->id);
+    buf_puts(b, "\",\"version\":\"W/\\\"");
+    buf_put_int(b, u->version);
+    buf_puts(b, "\\\"\"}}");
 }
 
-/* The user as a SCIM resource (RFC 7643 section 4.1); the caller deletes it. */
+/* The user as a SCIM resource (RFC 7643 section 4.1) as a tree, for filters, PATCH and
+ * attribute selection: parsed from what scim_user_write writes, so the two never differ. The
+ * caller deletes it. */
 void *scim_user_to_json(struct api_call *call, const struct store_user *u)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON *schemas = cJSON_AddArrayToObject(o, "schemas");
-    cJSON_AddItemToArray(schemas, cJSON_CreateString(SCIM_USER_SCHEMA));
-    cJSON_AddStringToObject(o, "id", u->id);
-    add_string_or_skip(o, "externalId", u->external_id);
-    cJSON_AddStringToObject(o, "userName", u->email);
-    cJSON *name = cJSON_AddObjectToObject(o, "name");
-    cJSON_AddStringToObject(name, "formatted", u->name ? u->name : "");
-    add_string_or_skip(name, "givenName", u->given_name);
-    add_string_or_skip(name, "familyName", u->family_name);
-    if (u->name && *u->name)
-        cJSON_AddStringToObject(o, "displayName", u->name);
-    cJSON *emails = cJSON_AddArrayToObject(o, "emails");
-    cJSON *email = cJSON_CreateObject();
-    cJSON_AddStringToObject(email, "value", u->email);
-    cJSON_AddBoolToObject(email, "primary", true);
-    cJSON_AddStringToObject(email, "type", "work");
-    cJSON_AddItemToArray(emails, email);
-    cJSON_AddBoolToObject(o, "active", u->is_active);
-    cJSON *roles = cJSON_AddArrayToObject(o, "roles");
-    if (u->is_admin)
-        cJSON_AddItemToArray(roles, cJSON_CreateString("admin"));
-    if (u->is_member)
-        cJSON_AddItemToArray(roles, cJSON_CreateString("member"));
-    if (u->is_editor)
-        cJSON_AddItemToArray(roles, cJSON_CreateString("editor"));
-    cJSON *meta = cJSON_AddObjectToObject(o, "meta");
-    cJSON_AddStringToObject(meta, "resourceType", "User");
-    add_time(meta, "created", u->created_at);
-    add_time(meta, "lastModified", u->updated_at);
-    char *location = arena_printf(call->arena, "%s/scim/v2/Users/%s", scim_base_url(call), u->id);
-    cJSON_AddStringToObject(meta, "location", location);
-    char version[32];
-    snprintf(version, sizeof(version), "W/\"%lld\"", (long long)u->version);
-    cJSON_AddStringToObject(meta, "version", version);
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    scim_user_write(&b, call, u);
+    cJSON *o = cJSON_ParseWithLength(b.data, b.len);
+    buf_fini(&b);
     return o;
 }
 
@@ -289,7 +318,10 @@ static void set_etag(struct api_call *call, const struct store_user *u)
 static int answer_user(struct api_call *call, int status, const struct store_user *u)
 {
     set_etag(call, u);
-    return scim_json(call, status, scim_user_to_json(call, u));
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    scim_user_write(&b, call, u);
+    return scim_json_buf(call, status, &b);
 }
 
 int scim_users_get(struct api_call *call)

@@ -30,7 +30,10 @@ static void time_field(struct buf *b, const char *k, int64_t ms, bool comma)
 {
     char iso[TIME_ISO_LEN];
     time_format_iso(ms, iso);
-    buf_printf(b, "\"%s\":\"%s\"%s", k, iso, comma ? "," : "");
+    key(b, k);
+    buf_append(b, "\"", 1);
+    buf_append(b, iso, TIME_ISO_LEN - 1);
+    buf_puts(b, comma ? "\"," : "\"");
 }
 
 static void render_fields(struct buf *b, const struct store_recording *r, bool is_v1);
@@ -114,13 +117,15 @@ void api_user_render(struct buf *b, const struct store_user *u)
     buf_append(b, "{", 1);
     str_field(b, "email", u->email, true);
     str_field(b, "name", u->name, true);
-    buf_printf(b, "\"has_avatar\":%s,", u->has_avatar ? "true" : "false");
+    buf_puts(b, u->has_avatar ? "\"has_avatar\":true," : "\"has_avatar\":false,");
     str_field(b, "role", store_user_role(u), true);
-    buf_printf(b,
-               "\"notifications\":{\"notify_first_view\":\"%s\","
-               "\"notify_new_account_recording\":\"%s\",\"notify_new_recording\":\"%s\"},",
-               enabled(u->notify_first_view), enabled(u->notify_new_account_recording),
-               enabled(u->notify_new_recording));
+    buf_puts(b, "\"notifications\":{\"notify_first_view\":\"");
+    buf_puts(b, enabled(u->notify_first_view));
+    buf_puts(b, "\",\"notify_new_account_recording\":\"");
+    buf_puts(b, enabled(u->notify_new_account_recording));
+    buf_puts(b, "\",\"notify_new_recording\":\"");
+    buf_puts(b, enabled(u->notify_new_recording));
+    buf_puts(b, "\"},");
     time_field(b, "created_at", u->created_at, true);
     time_field(b, "updated_at", u->updated_at, false);
     buf_append(b, "}", 1);

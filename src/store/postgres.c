@@ -19,13 +19,18 @@ extern const size_t store_postgres_migrations_count;
 
 enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
 
-#define USER_FIELDS                                                                                \
+#define USER_BASE                                                                                  \
     "u.id, u.account_id, u.email, u.name, u.given_name, u.family_name, u.external_id, "            \
     "u.is_admin, u.is_member, u.is_editor, u.is_active, u.has_avatar, "                            \
     "u.notify_first_view, u.notify_new_account_recording, u.notify_new_recording, u.version, "     \
-    "u.created_at, u.updated_at, coalesce(a.owner_id = u.id, false) "
-#define USER_FROM "FROM users u JOIN accounts a ON a.id = u.account_id "
-#define USER_COLS USER_FIELDS USER_FROM
+    "u.created_at, u.updated_at, "
+/* With the account joined (sessions), or with $1 the account id: its owner is read once per
+ * statement, not joined to every row. */
+#define USER_FIELDS USER_BASE "coalesce(a.owner_id = u.id, false) "
+#define USER_FROM   "FROM users u JOIN accounts a ON a.id = u.account_id "
+#define USER_COLS                                                                                  \
+    USER_BASE "coalesce((SELECT owner_id FROM accounts WHERE id = $1) = u.id, false) FROM users "  \
+              "u "
 
 #define REC_COLS                                                                                   \
     "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \

@@ -35,8 +35,13 @@ struct api_call {
 /* The route table and the dispatcher handed to the HTTP server. */
 extern const struct http_route api_routes[];
 extern const size_t api_routes_count;
-/* Matches the route, authorizes the caller, runs the handler; always fills res. */
+/* Matches the route, authorizes the caller, runs the handler; always fills res. Marks the
+ * request with a durability ticket when it wrote (group commit). */
 void api_dispatch(struct http_request *req, struct http_response *res, void *app);
+/* The server's group-commit sync: makes the store's writes durable (see store_sync). */
+uint64_t api_sync(void *app);
+/* Turns an answer whose writes could not be made durable into a 503 in its API's shape. */
+void api_not_durable(struct http_request *req, struct http_response *res, void *app);
 
 /* Sets a REST error body {"error": {"message", "code"}}; returns status. */
 int api_error(struct api_call *call, int status, const char *fmt, ...)

@@ -142,11 +142,40 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
         route->handler(call);
     if (in_snapshot)
         store_read_end(call->conn);
-    if (is_ok)
+    if (is_ok) {
+        /* The answer waits for the handler's writes to be durable, not for "last used". */
+        call->req->durable_ticket = store_write_ticket(call->conn);
         auth_record_use(call->conn, &call->who);
+        (void)store_write_ticket(call->conn);
+    }
 }
 
+static void dispatch(struct http_request *req, struct http_response *res, void *app);
+
 void api_dispatch(struct http_request *req, struct http_response *res, void *app)
+{
+    dispatch(req, res, app);
+    /* With group commit, an answer that reports writes waits until they are on disk. */
+    struct store_conn *c = store_conn_peek(((struct app *)app)->store);
+    uint64_t ticket = c ? store_write_ticket(c) : 0;
+    if (ticket)
+        req->durable_ticket = ticket;
+}
+
+uint64_t api_sync(void *app)
+{
+    return store_sync(((struct app *)app)->store);
+}
+
+void api_not_durable(struct http_request *req, struct http_response *res, void *app)
+{
+    struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
+    call.is_scim = strncmp(req->path, "/scim/", 6) == 0;
+    res->headers = NULL;
+    api_error(&call, 503, "The change could not be made durable; it may or may not be stored");
+}
+
+static void dispatch(struct http_request *req, struct http_response *res, void *app)
 {
     struct api_call call = {.req = req, .res = res, .app = app, .arena = req->arena};
     call.is_scim = strncmp(req->path, "/scim/", 6) == 0;

@@ -187,7 +187,12 @@ int cli_serve(int argc, char **argv)
                                      .body_limit = LIMIT_BODY_BYTES,
                                      .handler = api_dispatch,
                                      .app = &app,
-                                     .on_complete = api_metrics_observe};
+                                     .on_complete = api_metrics_observe,
+                                     .sync = api_sync,
+                                     .not_durable = api_not_durable};
+    /* Worker threads' connections commit without a disk flush each; the server's sync thread
+     * flushes once for every write answered since (group commit). */
+    store_set_group_commit(env.store, true);
     server = http_server_start(&cfg, err, sizeof(err));
     if (!server) {
         rc = cli_fail("%s", err);

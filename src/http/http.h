@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct MHD_Connection;
 
@@ -31,6 +32,10 @@ struct http_request {
     const char *account_id; /* set by the application, for the access log */
     int status;             /* the status sent, for the access log */
     int route;              /* set by the application: which route answered; -1 for none */
+    /* Set by the application when the answer reports writes that are not durable yet: the
+     * server sends it once cfg.sync has covered this ticket (group commit). */
+    uint64_t durable_ticket;
+    struct http_response *parked; /* the answer waiting for that, or NULL */
 };
 
 struct http_response {
@@ -58,6 +63,12 @@ struct http_server_config {
     /* Called once per request after the answer was sent (metrics); may be NULL. */
     void (*on_complete)(const struct http_request *req, double duration_ms);
     bool is_quiet; /* no access log (the metrics listener) */
+    /* Group commit: makes the application's writes durable and returns the highest ticket
+     * that now is (0 when it failed). Called by one server thread for many waiting answers at
+     * once. NULL: answers never wait. */
+    uint64_t (*sync)(void *app);
+    /* Replaces an answer whose writes sync could not make durable (a 503). */
+    void (*not_durable)(struct http_request *req, struct http_response *res, void *app);
 };
 
 struct http_server;

@@ -42,6 +42,17 @@ struct http_server {
     pthread_t deadline_thread;
     bool has_deadline_thread;
     atomic_bool is_stopping;
+    /* Group commit: answers parked until a sync covers their writes. */
+    pthread_mutex_t park_lock;
+    pthread_cond_t park_wake;
+    struct parked *parked;
+    pthread_t sync_thread;
+    bool has_sync_thread, is_sync_stopping;
+};
+
+struct parked {
+    struct http_request *req;
+    struct parked *next;
 };
 
 static bool is_request_id_char(char c)
@@ -196,11 +207,90 @@ static enum MHD_Result send_response(struct http_request *req, struct http_respo
     return ret;
 }
 
+/* Keeps an answer until the sync thread has made its writes durable: the connection is
+ * suspended, and resumed (on_access sends the answer) once a sync covers the ticket. */
+static bool park(struct http_server *s, struct http_request *req, struct http_response *res)
+{
+    pthread_mutex_lock(&s->park_lock);
+    bool is_open = s->has_sync_thread && !s->is_sync_stopping;
+    if (is_open) {
+        req->parked = arena_alloc(req->arena, sizeof(*res));
+        *req->parked = *res;
+        struct parked *p = arena_alloc(req->arena, sizeof(*p));
+        p->req = req;
+        MHD_suspend_connection(req->conn);
+        p->next = s->parked;
+        s->parked = p;
+        pthread_cond_signal(&s->park_wake);
+    }
+    pthread_mutex_unlock(&s->park_lock);
+    return is_open;
+}
+
+/* Replaces an answer whose writes could not be made durable. */
+static void not_durable(struct http_server *s, struct http_request *req, struct http_response *res)
+{
+    res->status = 503;
+    res->headers = NULL;
+    buf_reset(&res->body);
+    if (s->cfg.not_durable)
+        s->cfg.not_durable(req, res, s->cfg.app);
+}
+
+/* Syncs for every parked answer at once, then lets the covered ones go. */
+static void *sync_loop(void *arg)
+{
+    struct http_server *s = arg;
+    pthread_mutex_lock(&s->park_lock);
+    for (;;) {
+        while (!s->parked && !s->is_sync_stopping)
+            pthread_cond_wait(&s->park_wake, &s->park_lock);
+        if (!s->parked && s->is_sync_stopping)
+            break;
+        pthread_mutex_unlock(&s->park_lock);
+        uint64_t covered = s->cfg.sync(s->cfg.app);
+        pthread_mutex_lock(&s->park_lock);
+        for (struct parked **pp = &s->parked; *pp;) {
+            struct parked *p = *pp;
+            if (covered != 0 && p->req->durable_ticket > covered) {
+                pp = &p->next;
+                continue;
+            }
+            *pp = p->next;
+            if (covered == 0)
+                not_durable(s, p->req, p->req->parked);
+            MHD_resume_connection(p->req->conn);
+        }
+    }
+    pthread_mutex_unlock(&s->park_lock);
+    return NULL;
+}
+
+/* Lets the sync thread finish the answers parked so far, then stop. */
+static void stop_sync_thread(struct http_server *s)
+{
+    if (!s->has_sync_thread)
+        return;
+    pthread_mutex_lock(&s->park_lock);
+    s->is_sync_stopping = true;
+    pthread_cond_signal(&s->park_wake);
+    pthread_mutex_unlock(&s->park_lock);
+    pthread_join(s->sync_thread, NULL);
+    s->has_sync_thread = false;
+}
+
 static void respond(struct http_server *s, struct http_request *req)
 {
     struct http_response res = {.status = 500};
     buf_init(&res.body, SIZE_MAX / 2);
     s->cfg.handler(req, &res, s->cfg.app);
+    if (req->durable_ticket && s->cfg.sync) {
+        if (park(s, req, &res))
+            return;
+        /* Stopping: no more group commits, this one syncs alone. */
+        if (s->cfg.sync(s->cfg.app) < req->durable_ticket)
+            not_durable(s, req, &res);
+    }
     if (send_response(req, &res) != MHD_YES)
         buf_fini(&res.body);
 }
@@ -247,6 +337,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             buf_fini(&req->body);
         }
         *upload_size = 0;
+        return MHD_YES;
+    }
+    if (req->parked) {
+        /* Resumed: the writes behind this answer are durable now. */
+        struct http_response *res = req->parked;
+        req->parked = NULL;
+        if (send_response(req, res) != MHD_YES)
+            buf_fini(&res->body);
         return MHD_YES;
     }
     if (req->status != 0)
@@ -342,8 +440,23 @@ struct http_server *http_server_start(const struct http_server_config *cfg, char
     struct http_server *s = xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->park_lock, NULL);
+    pthread_cond_init(&s->park_wake, NULL);
+    if (cfg->sync) {
+        /* Before any request: with no sync thread a write would be answered before it is
+         * durable. */
+        s->has_sync_thread = pthread_create(&s->sync_thread, NULL, sync_loop, s) == 0;
+        if (!s->has_sync_thread) {
+            snprintf(err, errlen, "cannot start the sync thread");
+            pthread_cond_destroy(&s->park_wake);
+            pthread_mutex_destroy(&s->park_lock);
+            pthread_mutex_destroy(&s->lock);
+            free(s);
+            return NULL;
+        }
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (is_v6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | (is_v6 ? MHD_USE_IPv6 : 0);
     if (cfg->tls_cert_pem)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem tls_opts[] = {
@@ -364,6 +477,9 @@ struct http_server *http_server_start(const struct http_server_config *cfg, char
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use, or bad TLS files?)",
                  cfg->host && *cfg->host ? cfg->host : "*", cfg->port);
+        stop_sync_thread(s);
+        pthread_cond_destroy(&s->park_wake);
+        pthread_mutex_destroy(&s->park_lock);
         pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;
@@ -397,8 +513,11 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
     atomic_store(&s->is_stopping, true);
     if (s->has_deadline_thread)
         pthread_join(s->deadline_thread, NULL);
+    stop_sync_thread(s);
     MHD_stop_daemon(s->daemon);
     log_flush();
+    pthread_cond_destroy(&s->park_wake);
+    pthread_mutex_destroy(&s->park_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -160,6 +160,21 @@ void store_free(struct store *s);
 /* Returns the calling thread's connection, opening it on first use; NULL when the database
  * cannot be reached. Owned by the store. */
 struct store_conn *store_conn_get(struct store *s);
+/* Returns the calling thread's connection when it has one open already, else NULL. */
+struct store_conn *store_conn_peek(struct store *s);
+
+/* Group commit. Once on, SQLite connections opened afterwards commit without waiting for the
+ * disk: a write is durable when a store_sync that began after it returns. The server turns it
+ * on and sends a write's answer only then, so one disk flush covers many writes. PostgreSQL is
+ * unchanged (its COMMIT is durable). */
+void store_set_group_commit(struct store *s, bool on);
+/* Returns a ticket (> 0, growing) when this connection committed changes since its last call
+ * that still need a store_sync to be durable, else 0. */
+uint64_t store_write_ticket(struct store_conn *c);
+/* Flushes the log to disk: every write whose ticket was issued before the call is then
+ * durable. Returns the highest such ticket, or 0 when the flush failed. Blocking. */
+uint64_t store_sync(struct store *s);
+
 /* Returns the path of the key file that belongs beside this database by default. */
 const char *store_default_key_path(const struct store *s);
 

@@ -11,6 +11,8 @@ struct store_ops;
 struct store_conn {
     const struct store_ops *ops;
     struct store_conn *next; /* all connections of one store, for store_free */
+    bool is_group_commit;    /* commits wait for store_sync, not for the disk */
+    int64_t seen_changes;    /* the changes count at the last store_write_ticket */
 };
 
 struct store_ops {
@@ -21,6 +23,12 @@ struct store_ops {
     enum store_status (*migrate)(struct store_conn *c);
     bool (*is_initialized)(struct store_conn *c);
     enum store_status (*exec)(struct store_conn *c, const char *sql);
+    /* Group commit; NULL where commits are durable by themselves. relax makes the connection's
+     * commits skip the disk, changes counts its changes so far, sync_log flushes the log of
+     * the database at target (*fd: a descriptor kept between calls, -1 at first). */
+    enum store_status (*relax)(struct store_conn *c);
+    int64_t (*changes)(struct store_conn *c);
+    bool (*sync_log)(const char *target, int *fd);
     /* NULL where a read snapshot costs more than it saves. */
     enum store_status (*read_begin)(struct store_conn *c);
     void (*read_end)(struct store_conn *c);

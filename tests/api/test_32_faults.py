@@ -3,7 +3,7 @@
 import pytest
 
 import rest_world
-from conftest import Api, Server, assert_rest_error
+from conftest import IS_POSTGRES, Api, Server, assert_rest_error
 from scim_client import CORE, PATCH_OP, Scim, assert_scim_error
 
 
@@ -78,5 +78,25 @@ def test_some_calls_failing_answer_cleanly(cli, w, every):
                     r.json()  # a whole, valid body
         assert failures > 0
         assert Api(server.url).get("/healthz", token=None).status_code == 200
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="PostgreSQL's COMMIT is durable by itself: no group commit")
+def test_no_write_is_answered_before_it_is_on_disk(cli, w):
+    """Group commit: a write's answer waits for the log flush that covers it. With a disk that
+    cannot flush (test switch), every write answers 503 in its API's shape; reads, and the
+    token's "last used" write that rides along with them, still answer."""
+    server = Server(cli, env={"SCREENDESK_TEST_FAIL_SYNC": "1"})
+    try:
+        uuid = w["all_a"][0]
+        api = Api(server.url, w["tokens"]["owner"])
+        assert api.get(f"/api/v2/recordings/{uuid}").status_code == 200
+        r = api.patch(f"/api/v2/recordings/{uuid}", json={"recording": {"title": "Not flushed"}})
+        assert_rest_error(r, 503)
+        r = Scim(server.url, w["scim"]).send("POST", "/Users",
+                                             {"schemas": [CORE], "userName": "unflushed@a.test"})
+        assert_scim_error(r, 503)
+        assert api.get("/api/v2/users").status_code == 200
     finally:
         assert server.stop() == 0

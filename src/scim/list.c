@@ -263,6 +263,10 @@ int scim_users_list(struct api_call *call)
         }
         const char *value = NULL;
         enum key_kind kind = indexable(c.filter, &value);
+        /* A filter that is nothing but the equality the look-up answers needs no second
+         * check: the user found is exactly the match (and no tree is built for it). */
+        if (kind != KEY_NONE && c.filter->kind == SCIM_FILTER_COMPARE)
+            c.filter = NULL;
         s = kind != KEY_NONE ? lookup(&c, kind, value)
                              : store_user_scan(call->conn, call->who.account_id, visit, &c);
     } else {

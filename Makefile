@@ -27,7 +27,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
-.PHONY: all deps run test unit unit-postgres api asan fuzz fuzz-bins fuzz-replay format format-check lint bench \
+.PHONY: all deps run test unit unit-postgres api asan fuzz fuzz-bins fuzz-replay format format-check lint bench bench-scaling \
 	clean
 
 all: $(BIN)
@@ -146,3 +146,6 @@ clean:
 
 bench: deps $(BIN)
 	bash bench/run.sh
+
+bench-scaling: deps $(BIN)
+	bash bench/scaling.sh

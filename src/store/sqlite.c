@@ -855,6 +855,13 @@ static bool sync_log(const char *target, int *fd)
     return true;
 }
 
+static enum store_status bulk_mode(struct store_conn *base, int mib)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d", mib * 1024);
+    return exec_sql(base, sql);
+}
+
 static enum store_status read_begin(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
@@ -1328,6 +1335,7 @@ const struct store_ops store_sqlite_ops = {
     .changes = changes,
     .sync_log = sync_log,
     .read_begin = read_begin,
+    .bulk_mode = bulk_mode,
     .read_end = read_end,
     .account_insert = account_insert,
     .account_get = account_get,

@@ -487,6 +487,11 @@ enum store_status store_sign_in_record(struct store_conn *c, const char *account
     return c->ops->sign_in_record(c, account_id, user_id, failures, blocked_until);
 }
 
+enum store_status store_bulk_mode(struct store_conn *c, int mib)
+{
+    return c->ops->bulk_mode ? c->ops->bulk_mode(c, mib) : STORE_OK;
+}
+
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
 {
     if (fault_injected())

@@ -294,6 +294,11 @@ enum store_status store_credentials_find(struct store_conn *c, struct arena *ar,
 enum store_status store_sign_in_record(struct store_conn *c, const char *account_id,
                                        const char *user_id, int failures, int64_t blocked_until);
 
+/* Prepares this connection for a bulk load (a large import in one transaction): on SQLite a
+ * page cache of mib MiB, so the transaction's pages stay in memory instead of being written
+ * to the log and read back. */
+enum store_status store_bulk_mode(struct store_conn *c, int mib);
+
 /* Recordings. */
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r);
 /* Gets one recording; when user_id is not NULL only that user's recording is visible. */

@@ -85,6 +85,7 @@ struct store_ops {
                                           size_t max, struct store_credential **rows, size_t *n);
     enum store_status (*sign_in_record)(struct store_conn *c, const char *account_id,
                                         const char *user_id, int failures, int64_t blocked_until);
+    enum store_status (*bulk_mode)(struct store_conn *c, int mib); /* or NULL */
     enum store_status (*recording_insert)(struct store_conn *c, const struct store_recording *r);
     enum store_status (*recording_get)(struct store_conn *c, struct arena *ar,
                                        const char *account_id, const char *user_id, const char *id,

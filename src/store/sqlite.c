@@ -885,17 +885,24 @@ static void read_end(struct store_conn *base)
         (void)exec_sql(base, "ROLLBACK");
 }
 
-static enum store_status token_touch(struct store_conn *base, const char *account_id,
-                                     const char *id, int64_t now)
+/* Runs a statement bound to (account_id, key, time) that changes rows. */
+static enum store_status change_at(struct store_conn *base, enum stmt_id id, const char *account_id,
+                                   const char *key, int64_t at)
 {
     struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, ST_PTOKEN_TOUCH);
+    sqlite3_stmt *st = stmt(c, id);
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, account_id);
-    bind_text(st, 2, id);
-    sqlite3_bind_int64(st, 3, now);
+    bind_text(st, 2, key);
+    sqlite3_bind_int64(st, 3, at);
     return run_change(c, st);
+}
+
+static enum store_status token_touch(struct store_conn *base, const char *account_id,
+                                     const char *id, int64_t now)
+{
+    return change_at(base, ST_PTOKEN_TOUCH, account_id, id, now);
 }
 
 static enum store_status session_insert(struct store_conn *base, const struct store_session *se)
@@ -960,14 +967,7 @@ static enum store_status session_delete(struct store_conn *base, const char *acc
 static enum store_status session_prune(struct store_conn *base, const char *account_id,
                                        const char *user_id, int64_t now)
 {
-    struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, ST_SESSION_PRUNE);
-    if (!st)
-        return STORE_ERROR;
-    bind_text(st, 1, account_id);
-    bind_text(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, now);
-    enum store_status s = run_change(c, st);
+    enum store_status s = change_at(base, ST_SESSION_PRUNE, account_id, user_id, now);
     return s == STORE_NOT_FOUND ? STORE_OK : s;
 }
 

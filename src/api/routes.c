@@ -1,6 +1,7 @@
 /* THE route table, read top to bottom, and the dispatcher: match, authorize, handle. */
 #include "api.h"
 
+#include "api/answer_cache.h"
 #include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "auth/authorize.h"
@@ -137,9 +138,31 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
     const char *method = call->req->method;
     bool is_read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     bool in_snapshot = is_read && store_read_begin(call->conn) == STORE_OK;
-    bool is_ok = authorize(call, route->auth) == 0 && !(call->app->ratelimit && rate_limit(call));
-    if (is_ok)
-        route->handler(call);
+    /* A read whose snapshot is the one an earlier identical request read gets that answer
+     * again (authorization included: it depends on the same data). */
+    struct store_version version;
+    struct answer_key key;
+    bool is_cacheable = in_snapshot && store_snapshot_version(call->conn, &version);
+    const struct answer_entry *hit = NULL;
+    if (is_cacheable) {
+        answer_key_make(call, &key);
+        hit = answer_cache_find(&key, &version, call);
+    }
+    bool is_ok;
+    if (hit) {
+        call->req->account_id = arena_strdup(call->arena, call->who.account_id);
+        is_ok = !(call->app->ratelimit && rate_limit(call));
+        if (is_ok)
+            answer_cache_apply(hit, call);
+    } else {
+        is_ok = authorize(call, route->auth) == 0 && !(call->app->ratelimit && rate_limit(call));
+        if (is_ok) {
+            const struct http_header *before = call->res->headers;
+            route->handler(call);
+            if (is_cacheable)
+                answer_cache_put(&key, &version, call, before);
+        }
+    }
     if (in_snapshot)
         store_read_end(call->conn);
     if (is_ok) {

@@ -89,6 +89,9 @@ const char *http_request_query(const struct http_request *req, const char *name)
 const char *http_request_cookie(const struct http_request *req, const char *name);
 /* Writes the client's address (IPv4 or IPv6 text) into out; "" when unknown. */
 void http_request_client_ip(const struct http_request *req, char *out, size_t len);
+/* Calls fn for every query parameter, in the order of the URL (value NULL when bare). */
+typedef void http_pair_fn(void *ctx, const char *name, const char *value);
+void http_request_query_each(const struct http_request *req, http_pair_fn *fn, void *ctx);
 /* Returns true when every query parameter name and value is valid UTF-8. */
 bool http_request_query_is_valid(const struct http_request *req);
 

@@ -39,6 +39,26 @@ void http_request_client_ip(const struct http_request *req, char *out, size_t le
                   (socklen_t)len);
 }
 
+struct pair_visit {
+    http_pair_fn *fn;
+    void *ctx;
+};
+
+static enum MHD_Result visit_pair(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    struct pair_visit *v = cls;
+    v->fn(v->ctx, key, value);
+    return MHD_YES;
+}
+
+void http_request_query_each(const struct http_request *req, http_pair_fn *fn, void *ctx)
+{
+    struct pair_visit v = {fn, ctx};
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, visit_pair, &v);
+}
+
 static enum MHD_Result check_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
                                   const char *value)
 {

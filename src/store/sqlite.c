@@ -60,6 +60,7 @@ enum stmt_id {
     ST_ACCOUNT_RECORDINGS,
     ST_ACCOUNT_ORDER_VERSION,
     ST_USER_RECORDINGS,
+    ST_DATA_VERSION,
     ST_READ_BEGIN,
     ST_READ_END,
     ST_COUNT
@@ -149,6 +150,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "t.revoked_at IS NOT NULL, 1, 0, 0, 0 "
                        "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "
                        "WHERE t.token_hash = ?1",
+    [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_READ_BEGIN] = "BEGIN",
     [ST_READ_END] = "COMMIT",
     [ST_PTOKEN_TOUCH] = "UPDATE personal_tokens SET last_used_at = ?3 WHERE account_id = ?1 "
@@ -873,6 +875,21 @@ static enum store_status read_begin(struct store_conn *base)
     return s;
 }
 
+static bool snapshot_version(struct store_conn *base, struct store_version *v)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_DATA_VERSION);
+    if (!st)
+        return false;
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok) {
+        v->committed_elsewhere = sqlite3_column_int64(st, 0);
+        v->changed_here = sqlite3_total_changes64(c->db);
+    }
+    done(st);
+    return ok;
+}
+
 static void read_end(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
@@ -1335,6 +1352,7 @@ const struct store_ops store_sqlite_ops = {
     .changes = changes,
     .sync_log = sync_log,
     .read_begin = read_begin,
+    .snapshot_version = snapshot_version,
     .bulk_mode = bulk_mode,
     .read_end = read_end,
     .account_insert = account_insert,

@@ -253,6 +253,11 @@ enum store_status store_read_begin(struct store_conn *c)
     return c->ops->read_begin ? c->ops->read_begin(c) : STORE_OK;
 }
 
+bool store_snapshot_version(struct store_conn *c, struct store_version *v)
+{
+    return c->ops->snapshot_version && c->ops->snapshot_version(c, v);
+}
+
 void store_read_end(struct store_conn *c)
 {
     if (c->ops->read_end)

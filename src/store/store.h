@@ -192,6 +192,16 @@ enum store_status store_ping(struct store_conn *c);
 enum store_status store_read_begin(struct store_conn *c);
 void store_read_end(struct store_conn *c);
 
+/* Identifies the snapshot an open read (store_read_begin) sees: two equal versions from the
+ * same connection mean no connection, in this process or another, has committed anything in
+ * between, so every read would answer the same. */
+struct store_version {
+    int64_t committed_elsewhere; /* SQLite's data_version: moves on other connections' commits */
+    int64_t changed_here;        /* this connection's own changes so far */
+};
+/* Fills *v; false where the backend cannot tell cheaply (PostgreSQL). */
+bool store_snapshot_version(struct store_conn *c, struct store_version *v);
+
 enum store_status store_begin(struct store_conn *c);
 enum store_status store_commit(struct store_conn *c);
 /* Rolls back the open transaction; errors are ignored. */

@@ -1,0 +1,76 @@
+"""Read answers given again from the worker's cache must never be stale: any commit, by this
+server, another server or any other program on the database, is seen by the next read."""
+import pytest
+
+from conftest import Api, Server, assert_rest_error
+from scim_client import CORE, Scim
+
+
+@pytest.fixture(scope="module")
+def world(cli):
+    acc = cli.account("Cache Co", "owner@cache.test")["account_id"]
+    cli.import_recordings(acc, [{"title": "First title", "user_email": "owner@cache.test"}])
+    token = cli.token(acc, "owner@cache.test")["token"]
+    scim = cli.json("scim-token", "create", "--account", acc)["token"]
+    return {"acc": acc, "token": token, "scim": scim}
+
+
+def first_recording(api):
+    r = api.get("/api/v2/recordings?items=1")
+    assert r.status_code == 200
+    return r.json()["records"][0]
+
+
+def test_a_change_made_outside_the_server_is_read_at_once(cli, world):
+    server = Server(cli, "--threads", "1")
+    try:
+        api = Api(server.url, world["token"])
+        rec = first_recording(api)
+        for _ in range(3):  # the same answer, the later ones from the cache
+            assert api.get(f"/api/v2/recordings/{rec['uuid']}").json()["title"] == rec["title"]
+        cli.sql("UPDATE recordings SET rendered = NULL, title = 'Changed by hand' WHERE id = ?",
+                rec["uuid"])
+        assert api.get(f"/api/v2/recordings/{rec['uuid']}").json()["title"] == "Changed by hand"
+        assert first_recording(api)["title"] == "Changed by hand"
+    finally:
+        assert server.stop() == 0
+
+
+def test_revoking_in_another_process_fails_the_next_read(cli, world):
+    token = cli.token(world["acc"], "owner@cache.test", name="to revoke")
+    server = Server(cli, "--threads", "1")
+    try:
+        api = Api(server.url, token["token"])
+        for _ in range(3):
+            assert api.get("/api/v2/users").status_code == 200
+        cli.run("token", "revoke", "--id", token["id"])
+        assert_rest_error(api.get("/api/v2/users"), 401)
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_write_through_the_server_is_read_at_once(cli, world):
+    server = Server(cli, "--threads", "2")
+    try:
+        api = Api(server.url, world["token"])
+        scim = Scim(server.url, world["scim"])
+        before = len(api.get("/api/v2/users").json()["users"])
+        for i in range(4):
+            r = scim.send("POST", "/Users", {"schemas": [CORE], "userName": f"new{i}@cache.test"})
+            assert r.status_code == 201
+            # Each read right after the write sees it, on whichever worker answers.
+            assert len(api.get("/api/v2/users").json()["users"]) == before + i + 1
+            listed = scim.send("GET", f"/Users?filter=userName%20eq%20%22new{i}@cache.test%22")
+            assert listed.json()["totalResults"] == 1
+    finally:
+        assert server.stop() == 0
+
+
+def test_the_rate_limit_still_counts_cached_answers(cli, world):
+    server = Server(cli, "--rate-limit", "1")
+    try:
+        api = Api(server.url, world["token"])
+        codes = [api.get("/api/v2/users").status_code for _ in range(6)]
+        assert codes[:2] == [200, 200] and 429 in codes
+    finally:
+        assert server.stop() == 0

@@ -89,8 +89,12 @@ void answer_key_make(const struct api_call *call, struct answer_key *key)
     feed(&st, req->path);
     http_request_query_each(req, feed_arg, &st);
     feed(&st, "\n");
+    /* Every request header a read handler looks at. */
     feed(&st, http_request_header(req, "Authorization"));
     feed(&st, http_request_header(req, "Host"));
+    feed(&st, http_request_header(req, "If-None-Match"));
+    feed(&st, http_request_header(req, "If-Match"));
+    feed(&st, http_request_header(req, "X-Forwarded-Proto"));
     feed(&st, req->is_tls ? "tls" : "plain");
     crypto_generichash_final(&st, key->hash, sizeof(key->hash));
 }

@@ -12,7 +12,9 @@ struct answer_key {
     unsigned char hash[32];
 };
 
-/* Makes the key of this request: method, path, query, credentials, Host and scheme. */
+/* Makes the key of this request: method, path, query, scheme, and every request header a
+ * read handler looks at (credentials, Host, conditional headers). A handler that starts
+ * reading another header must add it here. */
 void answer_key_make(const struct api_call *call, struct answer_key *key);
 /* On a hit for (key, version), fills call->who with the caller as then and returns the entry,
  * else NULL. The entry lives until the next call on this thread. */

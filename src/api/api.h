@@ -15,6 +15,7 @@ struct app {
     const struct auth_keys *keys;
     struct ratelimit *ratelimit; /* NULL when rate limiting is off */
     bool is_https_only;          /* refuse plain HTTP but /healthz and /readyz */
+    bool is_answer_cache_off;    /* every read queries the database (api/answer_cache.c) */
 };
 
 /* One request on its way through dispatch: what the handler reads and fills. */

@@ -142,7 +142,8 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
      * again (authorization included: it depends on the same data). */
     struct store_version version;
     struct answer_key key;
-    bool is_cacheable = in_snapshot && store_snapshot_version(call->conn, &version);
+    bool is_cacheable = in_snapshot && !call->app->is_answer_cache_off &&
+                        store_snapshot_version(call->conn, &version);
     const struct answer_entry *hit = NULL;
     if (is_cacheable) {
         answer_key_make(call, &key);

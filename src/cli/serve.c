@@ -20,6 +20,7 @@ static const char usage[] =
     "usage: screendesk serve [--listen HOST:PORT] [--threads N] [--tls-cert PEM --tls-key PEM]\n"
     "                        [--demo] [--rate-limit N] [--metrics-listen HOST:PORT] "
     "[--https-only]\n"
+    "                        [--no-answer-cache]\n"
     "                        [--db URL] [--key-file PATH]\n"
     "Answers the REST API (/api/v2, /api/v1), SCIM (/scim/v2) and /healthz.\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
@@ -29,7 +30,9 @@ static const char usage[] =
     "  --rate-limit N       requests per second per token (burst 2N; default 100); 0 = off\n"
     "  --metrics-listen HOST:PORT  Prometheus /metrics on its own address\n"
     "  --https-only         refuse plain HTTP (403) except /healthz and /readyz; behind a\n"
-    "                       TLS-terminating proxy, X-Forwarded-Proto: https counts as HTTPS\n";
+    "                       TLS-terminating proxy, X-Forwarded-Proto: https counts as HTTPS\n"
+    "  --no-answer-cache    query the database for every read, even when an identical read\n"
+    "                       was answered from the same unchanged data (for measurements)\n";
 
 /* Splits "HOST:PORT", "[V6]:PORT", ":PORT" or "PORT"; false when malformed. */
 static bool parse_listen(const char *text, char *host, size_t hostlen, unsigned short *port)
@@ -117,7 +120,7 @@ int cli_serve(int argc, char **argv)
     struct cli_env env = {0};
     const char *listen = "127.0.0.1:8080", *threads_text = NULL, *cert = NULL, *key = NULL;
     const char *rate_text = NULL, *metrics = NULL;
-    bool demo = false, https_only = false;
+    bool demo = false, https_only = false, no_answer_cache = false;
     const struct cli_opt opts[] = {{"listen", &listen, NULL},
                                    {"threads", &threads_text, NULL},
                                    {"tls-cert", &cert, NULL},
@@ -125,8 +128,9 @@ int cli_serve(int argc, char **argv)
                                    {"demo", NULL, &demo},
                                    {"rate-limit", &rate_text, NULL},
                                    {"metrics-listen", &metrics, NULL},
-                                   {"https-only", NULL, &https_only}};
-    int rc = cli_args_parse(argc, argv, opts, 8, &env, NULL, 0, usage);
+                                   {"https-only", NULL, &https_only},
+                                   {"no-answer-cache", NULL, &no_answer_cache}};
+    int rc = cli_args_parse(argc, argv, opts, 9, &env, NULL, 0, usage);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     char host[256];
@@ -172,6 +176,7 @@ int cli_serve(int argc, char **argv)
     app.keys = &env.keys;
     app.ratelimit = rate > 0 ? ratelimit_new((unsigned)rate) : NULL;
     app.is_https_only = https_only;
+    app.is_answer_cache_off = no_answer_cache;
     struct http_server_config cfg = {.host = host,
                                      .port = port,
                                      .threads = (unsigned)threads,

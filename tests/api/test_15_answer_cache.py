@@ -74,3 +74,17 @@ def test_the_rate_limit_still_counts_cached_answers(cli, world):
         assert codes[:2] == [200, 200] and 429 in codes
     finally:
         assert server.stop() == 0
+
+
+def test_conditional_reads_are_not_answered_from_an_unconditional_one(cli, world):
+    server = Server(cli, "--threads", "1")
+    try:
+        scim = Scim(server.url, world["scim"])
+        created = scim.send("POST", "/Users", {"schemas": [CORE], "userName": "etag@cache.test"})
+        uid, etag = created.json()["id"], created.headers["ETag"]
+        for _ in range(2):
+            assert scim.send("GET", f"/Users/{uid}").status_code == 200
+        r = scim.send("GET", f"/Users/{uid}", headers={"If-None-Match": etag})
+        assert r.status_code == 304
+    finally:
+        assert server.stop() == 0

@@ -500,11 +500,13 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
 {
     if (!s)
         return;
-    /* Closing the listening socket at once makes new clients fail fast instead of waiting in
-     * the backlog of a server that will never accept them. */
+    /* Shutting the listening socket down at once makes new clients fail fast instead of
+     * waiting in the backlog of a server that will never accept them. It is closed only after
+     * MHD_stop_daemon: a worker thread may still hold it in its epoll set, and closing it
+     * under one makes libmicrohttpd abort. */
     MHD_socket listen = MHD_quiesce_daemon(s->daemon);
     if (listen != MHD_INVALID_SOCKET)
-        close(listen);
+        shutdown(listen, SHUT_RDWR);
     double deadline = time_mono_ms() + grace_ms;
     while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -515,6 +517,8 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
         pthread_join(s->deadline_thread, NULL);
     stop_sync_thread(s);
     MHD_stop_daemon(s->daemon);
+    if (listen != MHD_INVALID_SOCKET)
+        close(listen);
     log_flush();
     pthread_cond_destroy(&s->park_wake);
     pthread_mutex_destroy(&s->park_lock);

@@ -192,6 +192,10 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        if self.proc.returncode != 0:
+            # Shown by pytest with the failure: how the server ended.
+            print(f"server exited {self.proc.returncode}; the end of its log:\n"
+                  + self.log_text()[-3000:])
         return self.proc.returncode
 
 

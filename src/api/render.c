@@ -11,16 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static void key(struct buf *b, const char *k)
-{
-    buf_append(b, "\"", 1);
-    buf_puts(b, k);
-    buf_append(b, "\":", 2);
-}
-
 static void str_field(struct buf *b, const char *k, const char *v, bool comma)
 {
-    key(b, k);
+    jsonw_key(b, k);
     jsonw_string(b, v);
     if (comma)
         buf_append(b, ",", 1);
@@ -30,7 +23,7 @@ static void time_field(struct buf *b, const char *k, int64_t ms, bool comma)
 {
     char iso[TIME_ISO_LEN];
     time_format_iso(ms, iso);
-    key(b, k);
+    jsonw_key(b, k);
     buf_append(b, "\"", 1);
     buf_append(b, iso, TIME_ISO_LEN - 1);
     buf_puts(b, comma ? "\"," : "\"");
@@ -82,7 +75,7 @@ static void render_fields(struct buf *b, const struct store_recording *r, bool i
     str_field(b, "recording_type", r->recording_type, true);
     str_field(b, "recording_source", r->recording_source, true);
     str_field(b, "url", r->url, true);
-    key(b, "helpdesk_info");
+    jsonw_key(b, "helpdesk_info");
     /* Stored as compact JSON written by cJSON at import, so it is inserted as it is. */
     buf_puts(b, r->helpdesk_info && *r->helpdesk_info ? r->helpdesk_info : "{}");
     buf_puts(b, "},\"technical_details\":{");

@@ -42,6 +42,11 @@ static bool append_escape(struct buf *b, unsigned char c)
     return buf_append(b, esc, n);
 }
 
+bool jsonw_key(struct buf *b, const char *k)
+{
+    return buf_append(b, "\"", 1) && buf_puts(b, k) && buf_append(b, "\":", 2);
+}
+
 bool jsonw_string(struct buf *b, const char *s)
 {
     if (!s)

@@ -16,17 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-static void put_key(struct buf *b, const char *key)
-{
-    buf_append(b, "\"", 1);
-    buf_puts(b, key);
-    buf_append(b, "\":", 2);
-}
-
 static void put_string(struct buf *b, const char *key, const char *value)
 {
     buf_append(b, ",", 1);
-    put_key(b, key);
+    jsonw_key(b, key);
     jsonw_string(b, value);
 }
 

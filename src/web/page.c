@@ -92,6 +92,11 @@ int web_message(struct api_call *call, int status, const char *title, const char
     return web_page_end(&p);
 }
 
+int web_store_error(struct api_call *call, enum store_status s, const char *message)
+{
+    return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong", message);
+}
+
 int web_redirect(struct api_call *call, const char *location)
 {
     call->res->status = 303;

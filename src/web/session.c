@@ -28,9 +28,9 @@ int web_authorize(struct api_call *call)
     if (s == STORE_NOT_FOUND)
         return to_signin(call);
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "Screendesk cannot reach its database just now. Please try again "
-                           "in a moment.");
+        return web_store_error(call, s,
+                               "Screendesk cannot reach its database just now. Please try again "
+                               "in a moment.");
     if (v->expires_at <= time_now_ms() || !v->user.is_active) {
         (void)store_session_delete(call->conn, v->user.account_id, v->id);
         return to_signin(call);

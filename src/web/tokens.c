@@ -56,20 +56,28 @@ int web_profile(struct api_call *call)
     return web_page_end(&p);
 }
 
-/* Loads the token id when it is the signed-in user's; else answers 404 (or 503). */
-static int own_token(struct api_call *call, const char *id, struct store_token *t)
+/* Loads the token id when it is the signed-in user's: another user's is STORE_NOT_FOUND. */
+static enum store_status find_own_token(struct api_call *call, const char *id,
+                                        struct store_token *t)
 {
     enum store_status s = store_token_get(call->conn, call->arena, STORE_TOKEN_PERSONAL, id, t);
     const struct store_user *u = &call->session.user;
     if (s == STORE_OK &&
         (strcmp(t->account_id, u->account_id) != 0 || strcmp(t->user_id, u->id) != 0))
         s = STORE_NOT_FOUND;
+    return s;
+}
+
+/* Loads the token id when it is the signed-in user's; else answers 404 (or 503). */
+static int own_token(struct api_call *call, const char *id, struct store_token *t)
+{
+    enum store_status s = find_own_token(call, id, t);
     if (s == STORE_NOT_FOUND)
         return web_message(call, 404, "Token not found",
                            "There is no such token among yours. It may have been deleted.");
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "Screendesk cannot reach its database just now. Please try again.");
+        return web_store_error(call, s,
+                               "Screendesk cannot reach its database just now. Please try again.");
     return 0;
 }
 
@@ -148,10 +156,7 @@ static void notices(struct web_page *p)
                        "works with the API.</p>\n");
     const char *created = http_request_query(call->req, "created");
     struct store_token t;
-    if (created &&
-        store_token_get(call->conn, call->arena, STORE_TOKEN_PERSONAL, created, &t) == STORE_OK &&
-        strcmp(t.account_id, call->session.user.account_id) == 0 &&
-        strcmp(t.user_id, call->session.user.id) == 0 && !t.revoked_at) {
+    if (created && find_own_token(call, created, &t) == STORE_OK && !t.revoked_at) {
         buf_printf(p->b,
                    "<section class=\"card created\" aria-labelledby=\"created-h\">\n"
                    "<h3 id=\"created-h\">Token “%s” created</h3>\n"
@@ -171,8 +176,8 @@ int web_tokens(struct api_call *call)
     enum store_status s =
         store_token_list(call->conn, call->arena, u->account_id, u->id, &rows, &n);
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "Screendesk cannot reach its database just now. Please try again.");
+        return web_store_error(call, s,
+                               "Screendesk cannot reach its database just now. Please try again.");
     struct web_page p;
     settings_begin(&p, call, 200, "API Tokens · Personal Settings", "tokens");
     buf_puts(p.b, "<section aria-labelledby=\"tokens-h\">\n<div class=\"heading-row\">\n"
@@ -297,8 +302,7 @@ int web_token_create(struct api_call *call)
         s = auth_token_issue(call->conn, call->app->keys, call->arena, STORE_TOKEN_PERSONAL,
                              u->account_id, u->id, name, time_now_ms(), raw, &t);
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "The token could not be created. Please try again.");
+        return web_store_error(call, s, "The token could not be created. Please try again.");
     sodium_memzero(raw, sizeof(raw));
     char location[96];
     snprintf(location, sizeof(location), "/settings/tokens?created=%s#created-h", t.id);
@@ -365,8 +369,7 @@ int web_token_edit(struct api_call *call)
         return rc;
     enum store_status s = store_token_rename(call->conn, t.account_id, t.id, name);
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "The token could not be renamed. Please try again.");
+        return web_store_error(call, s, "The token could not be renamed. Please try again.");
     return web_redirect(call, "/settings/tokens?notice=renamed");
 }
 
@@ -403,7 +406,6 @@ int web_token_revoke(struct api_call *call)
     enum store_status s =
         store_token_revoke(call->conn, STORE_TOKEN_PERSONAL, t.account_id, t.id, time_now_ms());
     if (s != STORE_OK)
-        return web_message(call, s == STORE_UNAVAILABLE ? 503 : 500, "Something went wrong",
-                           "The token could not be revoked. Please try again.");
+        return web_store_error(call, s, "The token could not be revoked. Please try again.");
     return web_redirect(call, "/settings/tokens?notice=revoked");
 }

@@ -34,6 +34,9 @@ int web_page_end(struct web_page *p);
 const char *web_html(struct api_call *call, const char *s);
 /* Answers a small page with a heading and a message; returns status. */
 int web_message(struct api_call *call, int status, const char *title, const char *message);
+/* Answers a failed store call s: 503 when the database does not answer, else 500, with message;
+ * returns the status. */
+int web_store_error(struct api_call *call, enum store_status s, const char *message);
 /* Answers 303 See Other to location; returns 303. */
 int web_redirect(struct api_call *call, const char *location);
 /* Writes a hidden CSRF field for the session (or the sign-in cookie value raw). */

@@ -718,13 +718,20 @@ static enum store_status user_update(struct store_conn *base, const struct store
     return s;
 }
 
-static enum store_status user_delete(struct store_conn *base, const char *account_id,
-                                     const char *id)
+/* Runs a statement bound to (account_id, key) that changes rows. */
+static enum store_status change_by_pair(struct store_conn *base, enum pg_stmt id,
+                                        const char *account_id, const char *key)
 {
     struct params p = {0};
     p_text(&p, account_id);
-    p_text(&p, id);
-    return run_change(pg(base), PG_USER_DELETE, &p);
+    p_text(&p, key);
+    return run_change(pg(base), id, &p);
+}
+
+static enum store_status user_delete(struct store_conn *base, const char *account_id,
+                                     const char *id)
+{
+    return change_by_pair(base, PG_USER_DELETE, account_id, id);
 }
 
 static enum store_status user_set_password(struct store_conn *base, const char *account_id,
@@ -892,10 +899,7 @@ static enum store_status session_lookup(struct store_conn *base, struct arena *a
 static enum store_status session_delete(struct store_conn *base, const char *account_id,
                                         const char *id)
 {
-    struct params p = {0};
-    p_text(&p, account_id);
-    p_text(&p, id);
-    return run_change(pg(base), PG_SESSION_DELETE, &p);
+    return change_by_pair(base, PG_SESSION_DELETE, account_id, id);
 }
 
 static enum store_status session_prune(struct store_conn *base, const char *account_id,

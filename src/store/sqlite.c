@@ -598,16 +598,23 @@ static enum store_status user_update(struct store_conn *base, const struct store
     return s;
 }
 
-static enum store_status user_delete(struct store_conn *base, const char *account_id,
-                                     const char *id)
+/* Runs a statement bound to (account_id, key) that changes rows. */
+static enum store_status change_by_pair(struct store_conn *base, enum stmt_id id,
+                                        const char *account_id, const char *key)
 {
     struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, ST_USER_DELETE);
+    sqlite3_stmt *st = stmt(c, id);
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, account_id);
-    bind_text(st, 2, id);
+    bind_text(st, 2, key);
     return run_change(c, st);
+}
+
+static enum store_status user_delete(struct store_conn *base, const char *account_id,
+                                     const char *id)
+{
+    return change_by_pair(base, ST_USER_DELETE, account_id, id);
 }
 
 static enum store_status user_scan(struct store_conn *base, const char *account_id,
@@ -960,19 +967,6 @@ static enum store_status session_lookup(struct store_conn *base, struct arena *a
     }
     done(st);
     return s;
-}
-
-/* Runs a statement bound to (account_id, key) that changes rows. */
-static enum store_status change_by_pair(struct store_conn *base, enum stmt_id id,
-                                        const char *account_id, const char *key)
-{
-    struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, id);
-    if (!st)
-        return STORE_ERROR;
-    bind_text(st, 1, account_id);
-    bind_text(st, 2, key);
-    return run_change(c, st);
 }
 
 static enum store_status session_delete(struct store_conn *base, const char *account_id,

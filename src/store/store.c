@@ -165,13 +165,13 @@ const char *store_default_key_path(const struct store *s)
 
 struct store_conn *store_conn_get(struct store *s)
 {
+    struct store_conn *open_conn = store_conn_peek(s);
+    if (open_conn)
+        return open_conn;
     int free_slot = -1;
-    for (int i = 0; i < THREAD_CACHE; i++) {
-        if (thread_conns[i].serial == s->serial)
-            return thread_conns[i].conn;
-        if (free_slot < 0 && thread_conns[i].serial == 0)
+    for (int i = 0; i < THREAD_CACHE && free_slot < 0; i++)
+        if (thread_conns[i].serial == 0)
             free_slot = i;
-    }
     char err[256];
     struct store_conn *c = s->ops->open(s->target, err, sizeof(err));
     if (!c) {
@@ -224,7 +224,10 @@ uint64_t store_sync(struct store *s)
     if (!s->ops->sync_log)
         return covered;
     /* Test switch: a disk that cannot flush, to show no write is answered before it is. */
-    if (getenv("SCREENDESK_TEST_FAIL_SYNC"))
+    static atomic_int fail_sync = -1;
+    if (atomic_load(&fail_sync) < 0)
+        atomic_store(&fail_sync, getenv("SCREENDESK_TEST_FAIL_SYNC") != NULL);
+    if (atomic_load(&fail_sync))
         return 0;
     return s->ops->sync_log(s->target, &s->log_fd) ? covered : 0;
 }

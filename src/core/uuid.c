@@ -21,7 +21,6 @@ static void random_bits(unsigned char *out, size_t n)
         pool_left = sizeof(pool);
     }
     memcpy(out, pool + sizeof(pool) - pool_left, n);
-    sodium_memzero(pool + sizeof(pool) - pool_left, n);
     pool_left -= n;
 }
 

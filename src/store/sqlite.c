@@ -785,17 +785,25 @@ static enum store_status token_rename(struct store_conn *base, const char *accou
     return run_change(c, st);
 }
 
-static enum store_status token_revoke(struct store_conn *base, enum store_token_kind kind,
-                                      const char *account_id, const char *id, int64_t now)
+/* Runs a statement bound to (account_id, key, time) that changes rows. */
+static enum store_status change_at(struct store_conn *base, enum stmt_id id, const char *account_id,
+                                   const char *key, int64_t at)
 {
     struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_REVOKE : ST_STOKEN_REVOKE);
+    sqlite3_stmt *st = stmt(c, id);
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, account_id);
-    bind_text(st, 2, id);
-    sqlite3_bind_int64(st, 3, now);
+    bind_text(st, 2, key);
+    sqlite3_bind_int64(st, 3, at);
     return run_change(c, st);
+}
+
+static enum store_status token_revoke(struct store_conn *base, enum store_token_kind kind,
+                                      const char *account_id, const char *id, int64_t now)
+{
+    return change_at(base, kind == STORE_TOKEN_PERSONAL ? ST_PTOKEN_REVOKE : ST_STOKEN_REVOKE,
+                     account_id, id, now);
 }
 
 static enum store_status auth_lookup(struct store_conn *base, struct arena *ar,
@@ -907,20 +915,6 @@ static void read_end(struct store_conn *base)
     }
     if (!sqlite3_get_autocommit(c->db))
         (void)exec_sql(base, "ROLLBACK");
-}
-
-/* Runs a statement bound to (account_id, key, time) that changes rows. */
-static enum store_status change_at(struct store_conn *base, enum stmt_id id, const char *account_id,
-                                   const char *key, int64_t at)
-{
-    struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, id);
-    if (!st)
-        return STORE_ERROR;
-    bind_text(st, 1, account_id);
-    bind_text(st, 2, key);
-    sqlite3_bind_int64(st, 3, at);
-    return run_change(c, st);
 }
 
 static enum store_status token_touch(struct store_conn *base, const char *account_id,

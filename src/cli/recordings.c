@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -99,6 +100,35 @@ static bool import_line(struct cli_env *env, struct known_users *known, struct a
     return true;
 }
 
+/* Building an index sorts the table once: for 100,000 recordings, all 8 took 1.1 s against
+ * 3.5 s for inserting the same rows into them one by one, and row by row gets slower as they
+ * grow. Dropping them for the load and building them again at its end wins when it adds
+ * about half as many recordings as the table holds (35 µs N > 11 µs (E + N)). */
+enum { DEFER_MIN_ROWS = 1000 };
+
+static bool worth_deferring(int64_t adding, int64_t existing)
+{
+    return adding >= DEFER_MIN_ROWS && adding * 2 >= existing;
+}
+
+/* The number of lines of a regular file, read ahead of the import (which then finds it in the
+ * page cache); -1 for a pipe or a terminal, whose size is only known at its end. */
+static int64_t count_lines(FILE *in)
+{
+    struct stat st;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    static char block[1 << 16];
+    int64_t n = 0;
+    size_t got;
+    while ((got = fread(block, 1, sizeof(block), in)) > 0)
+        for (const char *p = block; (p = memchr(p, '\n', got - (size_t)(p - block))); p++)
+            n++;
+    if (ferror(in) || fseek(in, 0, SEEK_SET) != 0)
+        return -1;
+    return n + 1; /* a last line without its newline */
+}
+
 /* Past this, a larger cache barely helps (100,000 recordings: 2 MiB 6.4 s, 64 MiB 4.3 s,
  * 256 MiB 4.2 s). */
 enum { IMPORT_CACHE_MIB = 64 };
@@ -116,10 +146,16 @@ static int import(struct cli_env *env, const char *account, FILE *in)
         return cli_fail("cannot prepare the database for the import");
     if (store_begin(env->conn) != STORE_OK)
         return cli_fail("cannot start a transaction");
+    int64_t existing = 0, expected = count_lines(in);
+    if (store_recording_total(env->conn, &existing) != STORE_OK) {
+        store_rollback(env->conn);
+        return cli_fail("cannot count the recordings");
+    }
+    bool deferred = false;
     bool progress = isatty(STDERR_FILENO);
     char *line = NULL;
     size_t cap = 0, line_no = 0;
-    long long imported = 0;
+    int64_t imported = 0;
     ssize_t len;
     int64_t now = time_now_ms();
     char err[512];
@@ -136,6 +172,13 @@ static int import(struct cli_env *env, const char *account, FILE *in)
                           LIMIT_IMPORT_LINE_BYTES);
             break;
         }
+        if (!deferred && worth_deferring(expected > imported ? expected : imported, existing)) {
+            if (store_recording_indexes_defer(env->conn) != STORE_OK) {
+                rc = cli_fail("cannot prepare the indexes for the import; nothing imported");
+                break;
+            }
+            deferred = true;
+        }
         ar = arena_new();
         bool ok = import_line(env, &known, ar, account, line, (size_t)len, now, err, sizeof(err));
         arena_free(ar);
@@ -145,7 +188,7 @@ static int import(struct cli_env *env, const char *account, FILE *in)
         }
         imported++;
         if (progress && imported % 10000 == 0)
-            fprintf(stderr, "\rimported %lld recordings...", imported);
+            fprintf(stderr, "\rimported %lld recordings...", (long long)imported);
     }
     if (rc == CLI_OK && ferror(in))
         rc = cli_fail("cannot read the input: %s; nothing imported", strerror(errno));
@@ -153,6 +196,8 @@ static int import(struct cli_env *env, const char *account, FILE *in)
     arena_free(known.ar);
     if (progress && imported >= 10000)
         fputc('\n', stderr);
+    if (rc == CLI_OK && deferred && store_recording_indexes_build(env->conn) != STORE_OK)
+        rc = cli_fail("cannot build the indexes; nothing imported");
     if (rc != CLI_OK) {
         store_rollback(env->conn);
         return rc;
@@ -161,7 +206,7 @@ static int import(struct cli_env *env, const char *account, FILE *in)
         store_rollback(env->conn);
         return cli_fail("cannot commit the import; nothing imported");
     }
-    printf("{\"imported\":%lld}\n", imported);
+    printf("{\"imported\":%lld}\n", (long long)imported);
     return CLI_OK;
 }
 

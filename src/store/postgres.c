@@ -51,6 +51,7 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
                       "WHERE id = $1")                                                             \
     X(ACCOUNT_ANY, "SELECT 1 FROM accounts LIMIT 1")                                               \
     X(ACCOUNT_RECORDINGS, "SELECT recordings_count FROM accounts WHERE id = $1")                   \
+    X(RECORDING_TOTAL, "SELECT coalesce(sum(recordings_count), 0) FROM accounts")                  \
     X(ACCOUNT_ORDER_VERSION, "SELECT recordings_version FROM accounts WHERE id = $1")              \
     X(ACCOUNT_COUNT_UP, "UPDATE accounts SET recordings_count = recordings_count + $2, "           \
                         "recordings_version = recordings_version + 1 WHERE id = $1")               \
@@ -639,6 +640,12 @@ static enum store_status count_of(struct pg_conn *c, enum pg_stmt id, const stru
     *total = s == STORE_OK && PQntuples(r) > 0 ? col_int(r, 0, 0) : 0;
     PQclear(r);
     return s;
+}
+
+static enum store_status recording_total(struct store_conn *base, int64_t *n)
+{
+    struct params p = {0};
+    return count_of(pg(base), PG_RECORDING_TOTAL, &p, n);
 }
 
 static enum store_status user_list(struct store_conn *base, struct arena *ar,
@@ -1318,6 +1325,7 @@ const struct store_ops store_postgres_ops = {
     .session_prune = session_prune,
     .credentials_find = credentials_find,
     .sign_in_record = sign_in_record,
+    .recording_total = recording_total,
     .recording_insert = recording_insert,
     .recording_get = recording_get,
     .recording_list = recording_list,

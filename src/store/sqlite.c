@@ -54,6 +54,7 @@ enum stmt_id {
     ST_CREDENTIALS,
     ST_SIGN_IN_RECORD,
     ST_RECORDING_INSERT,
+    ST_RECORDING_TOTAL,
     ST_RECORDING_GET,
     ST_RECORDING_FULL,
     ST_RECORDING_UPDATE,
@@ -175,6 +176,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RECORDING_FULL] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2",
     [ST_RECORDING_GET] = "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
+    [ST_RECORDING_TOTAL] = "SELECT coalesce(sum(recordings_count), 0) FROM accounts",
     [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
     [ST_ACCOUNT_ORDER_VERSION] = "SELECT recordings_version FROM accounts WHERE id = ?1",
     [ST_USER_RECORDINGS] = "SELECT recordings_count FROM users WHERE account_id = ?1 AND id = ?2",
@@ -191,6 +193,8 @@ struct sqlite_conn {
     sqlite3_stmt *rec_list[F_MASKS];
     sqlite3_stmt *rec_count[F_MASKS];
     sqlite3_stmt *rec_keys[2], *rec_seek[2]; /* unfiltered lists: all, one user's */
+    char **deferred; /* CREATE INDEX statements a bulk load dropped, to run at its end */
+    size_t n_deferred;
 };
 
 static struct sqlite_conn *sq(struct store_conn *c)
@@ -305,6 +309,13 @@ static enum store_status exec_sql(struct store_conn *base, const char *sql)
     return STORE_OK;
 }
 
+static void forget_deferred(struct sqlite_conn *c)
+{
+    for (size_t i = 0; i < c->n_deferred; i++)
+        sqlite3_free(c->deferred[i]);
+    c->n_deferred = 0;
+}
+
 static void close_conn(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
@@ -318,6 +329,8 @@ static void close_conn(struct store_conn *base)
         sqlite3_finalize(c->rec_keys[i]);
         sqlite3_finalize(c->rec_seek[i]);
     }
+    forget_deferred(c);
+    free(c->deferred);
     sqlite3_close(c->db);
     free(c);
 }
@@ -879,6 +892,91 @@ static enum store_status bulk_mode(struct store_conn *base, int mib)
     return exec_sql(base, sql);
 }
 
+static enum store_status recording_total(struct store_conn *base, int64_t *n)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_stmt *st = stmt(c, ST_RECORDING_TOTAL);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+/* A transaction that dropped indexes ends: rolled back, they are there again; committed, the
+ * commit hook has refused it unless they were built again. */
+static void forget_deferred_hook(void *c)
+{
+    forget_deferred(c);
+}
+
+static int refuse_commit_while_deferred(void *c)
+{
+    if (((struct sqlite_conn *)c)->n_deferred == 0)
+        return 0;
+    log_error("a commit without the recording indexes a bulk load dropped: rolled back");
+    return 1;
+}
+
+/* Drops the recordings table's secondary indexes, keeping their definitions. Other
+ * connections go on reading the last committed snapshot, indexes included, until the load
+ * commits with the indexes built again (a commit without them turns into a rollback). */
+static enum store_status recording_indexes_defer(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    if (c->n_deferred)
+        return STORE_OK; /* already, in this transaction */
+    if (sqlite3_get_autocommit(c->db))
+        return STORE_ERROR; /* only inside a transaction */
+    sqlite3_commit_hook(c->db, refuse_commit_while_deferred, c);
+    sqlite3_rollback_hook(c->db, forget_deferred_hook, c);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND "
+                           "tbl_name = 'recordings' AND sql IS NOT NULL",
+                           -1, &st, NULL) != SQLITE_OK)
+        return status_of(c, sqlite3_errcode(c->db));
+    size_t n = 0, cap = 0;
+    char **drops = NULL, **defs = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            defs = xrealloc(defs, cap * sizeof(*defs));
+            drops = xrealloc(drops, cap * sizeof(*drops));
+        }
+        drops[n] = sqlite3_mprintf("DROP INDEX \"%w\"", (const char *)sqlite3_column_text(st, 0));
+        defs[n++] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    free(c->deferred);
+    c->deferred = defs;
+    c->n_deferred = n; /* before the drops: a failing one may roll back, which forgets them */
+    enum store_status s = status_of(c, rc);
+    for (size_t i = 0; i < n; i++) {
+        if (s == STORE_OK)
+            s = exec_sql(base, drops[i]);
+        sqlite3_free(drops[i]);
+    }
+    free(drops);
+    if (s != STORE_OK) /* rolled back by the caller: nothing to build */
+        forget_deferred(c);
+    return s;
+}
+
+/* Builds the indexes recording_indexes_defer dropped: one sort of the table each. */
+static enum store_status recording_indexes_build(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    enum store_status s = STORE_OK;
+    for (size_t i = 0; i < c->n_deferred && s == STORE_OK; i++)
+        s = exec_sql(base, c->deferred[i]);
+    forget_deferred(c);
+    return s;
+}
+
 static enum store_status read_begin(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
@@ -1342,6 +1440,9 @@ const struct store_ops store_sqlite_ops = {
     .read_begin = read_begin,
     .snapshot_version = snapshot_version,
     .bulk_mode = bulk_mode,
+    .recording_total = recording_total,
+    .recording_indexes_defer = recording_indexes_defer,
+    .recording_indexes_build = recording_indexes_build,
     .read_end = read_end,
     .account_insert = account_insert,
     .account_get = account_get,

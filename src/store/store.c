@@ -500,6 +500,21 @@ enum store_status store_bulk_mode(struct store_conn *c, int mib)
     return c->ops->bulk_mode ? c->ops->bulk_mode(c, mib) : STORE_OK;
 }
 
+enum store_status store_recording_total(struct store_conn *c, int64_t *n)
+{
+    return c->ops->recording_total(c, n);
+}
+
+enum store_status store_recording_indexes_defer(struct store_conn *c)
+{
+    return c->ops->recording_indexes_defer ? c->ops->recording_indexes_defer(c) : STORE_OK;
+}
+
+enum store_status store_recording_indexes_build(struct store_conn *c)
+{
+    return c->ops->recording_indexes_build ? c->ops->recording_indexes_build(c) : STORE_OK;
+}
+
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
 {
     if (fault_injected())

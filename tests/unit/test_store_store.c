@@ -355,13 +355,32 @@ static void recordings_list_filter_and_visibility(void **state)
 }
 
 /* Every list query must be served by an index, never by scanning the table. */
-static void list_queries_use_indexes(void **state)
+/* The recording indexes, as sqlite_schema lists them: "name sql;" each, or "name rootpage;"
+ * (the root page moves when an index is built again). */
+static char *sqlite_indexes(const char *path, bool roots, char *out, size_t len)
 {
-    struct fixture *f = *state;
-    if (postgres_url())
-        skip();
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT name, sql, rootpage FROM sqlite_schema WHERE "
+                                        "type = 'index' AND tbl_name = 'recordings' ORDER BY name",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    size_t used = 0;
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && used < len)
+        used += (size_t)snprintf(out + used, len - used, "%s %s;", sqlite3_column_text(st, 0),
+                                 roots ? sqlite3_column_text(st, 2) : sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+static void assert_list_queries_use_indexes(const char *path)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     const char *queries[] = {
         "SELECT id FROM recordings WHERE account_id = 'a' ORDER BY created_at DESC, id DESC "
         "LIMIT 100 OFFSET 100",
@@ -389,6 +408,65 @@ static void list_queries_use_indexes(void **state)
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
+}
+
+static void list_queries_use_indexes(void **state)
+{
+    struct fixture *f = *state;
+    if (postgres_url())
+        skip();
+    assert_list_queries_use_indexes(f->path);
+}
+
+/* A bulk load drops the secondary indexes in its transaction and builds the same again; a
+ * rolled back one leaves them as they were. A no-op on PostgreSQL. */
+static void deferred_indexes_come_back(void **state)
+{
+    struct fixture *f = *state;
+    char before[4096], roots[4096], now[4096];
+    if (!postgres_url()) {
+        sqlite_indexes(f->path, false, before, sizeof(before));
+        sqlite_indexes(f->path, true, roots, sizeof(roots));
+    }
+    int64_t total;
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recording_indexes_defer(f->conn), STORE_OK);
+    insert_recording(f, &f->owner, 1, "1", NULL);
+    store_rollback(f->conn);
+    assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
+    assert_int_equal(total, 0);
+    if (!postgres_url()) {
+        assert_string_equal(sqlite_indexes(f->path, true, now, sizeof(now)), roots);
+        /* Committing without building them again is refused and rolls back. */
+        assert_int_equal(store_begin(f->conn), STORE_OK);
+        assert_int_equal(store_recording_indexes_defer(f->conn), STORE_OK);
+        insert_recording(f, &f->owner, 1, "1", NULL);
+        assert_int_equal(store_commit(f->conn), STORE_ERROR);
+        store_rollback(f->conn);
+        assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
+        assert_int_equal(total, 0);
+        assert_string_equal(sqlite_indexes(f->path, true, now, sizeof(now)), roots);
+    }
+
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recording_indexes_defer(f->conn), STORE_OK);
+    for (int i = 0; i < 50; i++)
+        insert_recording(f, i % 2 ? &f->owner : &f->member, 1000 + i, i % 5 ? "a" : "b", NULL);
+    assert_int_equal(store_recording_indexes_build(f->conn), STORE_OK);
+    assert_int_equal(store_commit(f->conn), STORE_OK);
+    assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
+    assert_int_equal(total, 50);
+    struct store_recording_query q = {.account_id = f->acc.id, .limit = 100, .ticket_id = "b"};
+    struct store_recording *rows;
+    size_t n;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(total, 10);
+    assert_int_equal(rows[0].created_at, 1045);
+    if (postgres_url())
+        return;
+    assert_string_equal(sqlite_indexes(f->path, false, now, sizeof(now)), before);
+    assert_string_not_equal(sqlite_indexes(f->path, true, now, sizeof(now)), roots);
+    assert_list_queries_use_indexes(f->path);
 }
 
 /* The whole list in order, read through a filtered query (which never uses the page cache). */
@@ -499,6 +577,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(deferred_indexes_come_back, setup, teardown),
         cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_pages_equal_offset_pages, setup, teardown),
         cmocka_unit_test(rejects_unknown_urls),

@@ -1,0 +1,144 @@
+"""Large imports. On SQLite, an import that adds about half as many recordings as the table
+holds drops the recordings' secondary indexes inside its transaction and builds them again
+before it commits. Whatever path it takes, the data, the indexes and the answers of a server
+running meanwhile must be those of a row-by-row import."""
+import json
+import sqlite3
+
+import pytest
+
+from conftest import IS_POSTGRES, Api, Server, psql
+
+USERS = ["ann@bulk.test", "bob@bulk.test", "cat@bulk.test"]
+
+
+def make_records(n, start=0):
+    out = []
+    for i in range(start, start + n):
+        out.append({
+            "title": f"Recording {i}",
+            "summary": "s",
+            "metadata": {
+                "created_at": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:"
+                              f"{(i // 24) % 60:02d}:{(i // 1440) % 60:02d}.{i % 1000:03d}Z",
+                "duration": i % 300,
+                "helpdesk_info": {"provider": ["zendesk", "intercom"][i % 2],
+                                  "ticket_id": str(i % 37)},
+            },
+            "customer": {"email": f"Customer{i % 11}@Example.com"},
+            "user_email": USERS[i % 3],
+        })
+    return out
+
+
+def ndjson(records):
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def index_state(cli):
+    """The recordings table's indexes: {name: (definition, root page)}; the root page moves
+    when an index is built again. PostgreSQL: definitions only."""
+    if IS_POSTGRES:
+        rows = psql(cli.db, "SELECT indexname, indexdef FROM pg_indexes "
+                            "WHERE tablename = 'recordings'").splitlines()
+        return {r.split("|")[0]: (r.split("|")[1], None) for r in rows}
+    db = sqlite3.connect(cli.db[len("sqlite:"):])
+    rows = db.execute("SELECT name, sql, rootpage FROM sqlite_schema "
+                      "WHERE type = 'index' AND tbl_name = 'recordings'").fetchall()
+    db.close()
+    return {name: (sql, root) for name, sql, root in rows}
+
+
+def definitions(state):
+    return {name: sql for name, (sql, _) in state.items()}
+
+
+@pytest.fixture(scope="module")
+def account(cli):
+    acc = cli.account("Bulk Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        cli.user(acc, email)
+    return acc
+
+
+@pytest.fixture(scope="module")
+def server(cli):
+    s = Server(cli)
+    yield s
+    assert s.stop() == 0
+
+
+@pytest.fixture(scope="module")
+def api(cli, account, server):
+    return Api(server.url, cli.token(account, USERS[0])["token"])
+
+
+def check_answers(api, expected):
+    """The list, its filters and its order answer as the expected records say."""
+    r = api.get("/api/v2/recordings?items=100")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["pagination"]["count"] == len(expected)
+    newest = sorted(expected, key=lambda x: x["metadata"]["created_at"], reverse=True)[:100]
+    assert [x["title"] for x in body["records"]] == [x["title"] for x in newest]
+    for query, keep in [
+        ("ticket_id=5", lambda x: x["metadata"]["helpdesk_info"]["ticket_id"] == "5"),
+        ("provider=intercom", lambda x: x["metadata"]["helpdesk_info"]["provider"] == "intercom"),
+        ("customer_email=customer3@example.com",
+         lambda x: x["customer"]["email"].lower() == "customer3@example.com"),
+        ("user_email=bob@bulk.test", lambda x: x["user_email"] == "bob@bulk.test"),
+    ]:
+        r = api.get(f"/api/v2/recordings?items=100&{query}")
+        assert r.status_code == 200, query
+        want = sorted((x for x in expected if keep(x)),
+                      key=lambda x: x["metadata"]["created_at"], reverse=True)
+        assert r.json()["pagination"]["count"] == len(want), query
+        assert [x["title"] for x in r.json()["records"]] == [x["title"] for x in want[:100]]
+
+
+def test_large_import_from_a_file_builds_the_indexes_again(cli, account, api, tmp_path):
+    before = index_state(cli)
+    assert api.get("/api/v2/recordings").json()["pagination"]["count"] == 0
+    records = make_records(3000)
+    f = tmp_path / "big.ndjson"
+    f.write_text(ndjson(records))
+    assert cli.json("recordings", "import", "--account", account, str(f)) == {"imported": 3000}
+    after = index_state(cli)
+    assert definitions(after) == definitions(before)
+    if not IS_POSTGRES:
+        assert {n: r for n, (_, r) in after.items() if not n.startswith("sqlite_autoindex")} != \
+            {n: r for n, (_, r) in before.items() if not n.startswith("sqlite_autoindex")}
+    check_answers(api, records)
+
+
+def test_small_import_keeps_the_indexes(cli, account, api):
+    before = index_state(cli)
+    records = make_records(3000) + make_records(200, start=3000)
+    assert cli.import_recordings(account, records[3000:]) == {"imported": 200}
+    assert index_state(cli) == before
+    check_answers(api, records)
+
+
+def test_large_import_from_a_pipe_switches_midway(cli, account, api):
+    before = index_state(cli)
+    records = make_records(5000)
+    assert cli.json("recordings", "import", "--account", account,
+                    stdin=ndjson(records[3200:])) == {"imported": 1800}
+    assert definitions(index_state(cli)) == definitions(before)
+    check_answers(api, records)
+
+
+def test_failed_large_import_leaves_data_and_indexes_as_they_were(cli, account, api, tmp_path):
+    before = index_state(cli)
+    records = make_records(5000)
+    f = tmp_path / "bad.ndjson"
+    f.write_text(ndjson(make_records(6000, start=5000)) + "{broken\n")
+    proc = cli.run("recordings", "import", "--account", account, str(f), check=False)
+    assert proc.returncode == 1 and "line 6001" in proc.stderr
+    dup = make_records(6000, start=5000)
+    dup[4000]["uuid"] = dup[10]["uuid"] = "0190c3c4-5b6a-7c8d-9e0f-a1b2c3d4e5f6"
+    f.write_text(ndjson(dup))
+    proc = cli.run("recordings", "import", "--account", account, str(f), check=False)
+    assert proc.returncode == 1 and "line 4001" in proc.stderr
+    assert index_state(cli) == before
+    check_answers(api, records)

@@ -110,8 +110,7 @@ const struct answer_entry *answer_cache_find(const struct answer_key *key,
 {
     struct answer_entry *e = slot_of(key);
     if (!e->is_used || memcmp(&e->key, key, sizeof(*key)) != 0 ||
-        e->version.committed_elsewhere != version->committed_elsewhere ||
-        e->version.changed_here != version->changed_here)
+        memcmp(&e->version, version, sizeof(*version)) != 0)
         return NULL;
     call->who = e->who;
     call->who.plan = e->plan;

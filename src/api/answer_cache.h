@@ -1,6 +1,6 @@
-/* Answers of read-only API requests, kept per worker thread and given again while the
- * database snapshot they were read from has not changed (store_snapshot_version): same
- * request, same credentials, same data, so the same answer, and never a stale one. */
+/* Answers of read-only API requests, kept per worker thread and given again while nothing
+ * was committed since the version (store_change_version) read before the snapshot they came
+ * from: same request, same credentials, same data, so the same answer, never a stale one. */
 #ifndef API_ANSWER_CACHE_H
 #define API_ANSWER_CACHE_H
 

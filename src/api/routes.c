@@ -137,13 +137,13 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
 {
     const char *method = call->req->method;
     bool is_read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool in_snapshot = is_read && store_read_begin(call->conn) == STORE_OK;
-    /* A read whose snapshot is the one an earlier identical request read gets that answer
-     * again (authorization included: it depends on the same data). */
+    /* A read made when nothing was committed since an identical request was answered gets
+     * that answer again (authorization included: it depends on the same data). The version
+     * is read before the snapshot opens, so an answer is never labelled newer than its data. */
     struct store_version version;
     struct answer_key key;
-    bool is_cacheable = in_snapshot && !call->app->is_answer_cache_off &&
-                        store_snapshot_version(call->conn, &version);
+    bool is_cacheable =
+        is_read && !call->app->is_answer_cache_off && store_change_version(call->conn, &version);
     const struct answer_entry *hit = NULL;
     if (is_cacheable) {
         answer_key_make(call, &key);
@@ -156,16 +156,17 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
         if (is_ok)
             answer_cache_apply(hit, call);
     } else {
+        bool in_snapshot = is_read && store_read_begin(call->conn) == STORE_OK;
         is_ok = authorize(call, route->auth) == 0 && !(call->app->ratelimit && rate_limit(call));
         if (is_ok) {
             const struct http_header *before = call->res->headers;
             route->handler(call);
-            if (is_cacheable)
+            if (is_cacheable && in_snapshot)
                 answer_cache_put(&key, &version, call, before);
         }
+        if (in_snapshot)
+            store_read_end(call->conn);
     }
-    if (in_snapshot)
-        store_read_end(call->conn);
     if (is_ok) {
         /* The answer waits for the handler's writes to be durable, not for "last used". */
         call->req->durable_ticket = store_write_ticket(call->conn);

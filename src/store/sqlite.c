@@ -61,7 +61,6 @@ enum stmt_id {
     ST_ACCOUNT_RECORDINGS,
     ST_ACCOUNT_ORDER_VERSION,
     ST_USER_RECORDINGS,
-    ST_DATA_VERSION,
     ST_READ_BEGIN,
     ST_READ_END,
     ST_COUNT
@@ -151,7 +150,6 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "t.revoked_at IS NOT NULL, 1, 0, 0, 0 "
                        "FROM scim_tokens t JOIN accounts a ON a.id = t.account_id "
                        "WHERE t.token_hash = ?1",
-    [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_READ_BEGIN] = "BEGIN",
     [ST_READ_END] = "COMMIT",
     [ST_PTOKEN_TOUCH] = "UPDATE personal_tokens SET last_used_at = ?3 WHERE account_id = ?1 "
@@ -193,6 +191,8 @@ struct sqlite_conn {
     sqlite3_stmt *rec_list[F_MASKS];
     sqlite3_stmt *rec_count[F_MASKS];
     sqlite3_stmt *rec_keys[2], *rec_seek[2]; /* unfiltered lists: all, one user's */
+    const volatile unsigned char *wal_index; /* see wal_index() */
+    bool is_not_wal;
     char **deferred; /* CREATE INDEX statements a bulk load dropped, to run at its end */
     size_t n_deferred;
 };
@@ -988,19 +988,71 @@ static enum store_status read_begin(struct store_conn *base)
     return s;
 }
 
-static bool snapshot_version(struct store_conn *base, struct store_version *v)
+/* The WAL-index header at the start of the shared-memory file (-shm), in the layout
+ * https://sqlite.org/walformat.html documents: written in two copies, the second first, at
+ * every commit; readers take it when both copies agree. */
+struct wal_index_header {
+    uint32_t version;
+    uint32_t unused;
+    uint32_t change; /* moves with every write transaction */
+    uint8_t is_init;
+    uint8_t big_endian_checksum;
+    uint16_t page_size;
+    uint32_t max_frame; /* the last committed frame of the log */
+    uint32_t pages;
+    uint32_t frame_checksum[2];
+    uint32_t salt[2]; /* change whenever the log restarts from its first frame */
+    uint32_t checksum[2];
+};
+_Static_assert(sizeof(struct wal_index_header) == 48, "the WAL-index header is 48 bytes");
+
+/* The connection's mapping of the shared-memory file, from the VFS that SQLite itself uses
+ * (xShmMap of region 0: mapped by the connection's first read in WAL mode, or here, and
+ * until it closes). NULL outside WAL mode. */
+static const volatile unsigned char *wal_index(struct sqlite_conn *c)
 {
-    struct sqlite_conn *c = sq(base);
-    sqlite3_stmt *st = stmt(c, ST_DATA_VERSION);
-    if (!st)
+    if (c->wal_index || c->is_not_wal)
+        return c->wal_index;
+    sqlite3_stmt *st = NULL;
+    c->is_not_wal = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK ||
+                    sqlite3_step(st) != SQLITE_ROW ||
+                    strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0;
+    sqlite3_finalize(st);
+    if (c->is_not_wal)
+        return NULL;
+    sqlite3_file *f = NULL;
+    void volatile *region = NULL;
+    if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+        return NULL;
+    if (f->pMethods->xShmMap(f, 0, 32 * 1024, 0, &region) != SQLITE_OK)
+        return NULL;
+    c->wal_index = region;
+    return c->wal_index;
+}
+
+/* Every commit, by any connection of any process, writes a new header: a larger last frame,
+ * or new salts when the log restarts. So equal headers mean nothing was committed in between.
+ * This reads it as SQLite's readers do before they lock (both copies, the second after the
+ * first, must agree), but takes no lock: on a torn read it reports no version. */
+static bool change_version(struct store_conn *base, struct store_version *v)
+{
+    const volatile unsigned char *shm = wal_index(sq(base));
+    if (!shm)
         return false;
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
-    if (ok) {
-        v->committed_elsewhere = sqlite3_column_int64(st, 0);
-        v->changed_here = sqlite3_total_changes64(c->db);
-    }
-    done(st);
-    return ok;
+    struct wal_index_header h[2];
+    unsigned char *out = (unsigned char *)h;
+    for (size_t i = 0; i < sizeof(h[0]); i++)
+        out[i] = shm[i];
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    for (size_t i = sizeof(h[0]); i < sizeof(h); i++)
+        out[i] = shm[i];
+    if (memcmp(&h[0], &h[1], sizeof(h[0])) != 0 || !h[0].is_init)
+        return false;
+    v->words[0] = (uint64_t)h[0].change << 32 | h[0].max_frame;
+    v->words[1] = (uint64_t)h[0].salt[0] << 32 | h[0].salt[1];
+    v->words[2] = (uint64_t)h[0].frame_checksum[0] << 32 | h[0].frame_checksum[1];
+    return true;
 }
 
 static void read_end(struct store_conn *base)
@@ -1438,7 +1490,7 @@ const struct store_ops store_sqlite_ops = {
     .changes = changes,
     .sync_log = sync_log,
     .read_begin = read_begin,
-    .snapshot_version = snapshot_version,
+    .change_version = change_version,
     .bulk_mode = bulk_mode,
     .recording_total = recording_total,
     .recording_indexes_defer = recording_indexes_defer,

@@ -192,15 +192,14 @@ enum store_status store_ping(struct store_conn *c);
 enum store_status store_read_begin(struct store_conn *c);
 void store_read_end(struct store_conn *c);
 
-/* Identifies the snapshot an open read (store_read_begin) sees: two equal versions from the
- * same connection mean no connection, in this process or another, has committed anything in
- * between, so every read would answer the same. */
+/* Identifies the state of the whole database: two equal versions mean no connection, in this
+ * process or another, committed anything in between. Read without a transaction: a read
+ * snapshot opened after it sees that state or a newer one, never an older. */
 struct store_version {
-    int64_t committed_elsewhere; /* SQLite's data_version: moves on other connections' commits */
-    int64_t changed_here;        /* this connection's own changes so far */
+    uint64_t words[3];
 };
 /* Fills *v; false where the backend cannot tell cheaply (PostgreSQL). */
-bool store_snapshot_version(struct store_conn *c, struct store_version *v);
+bool store_change_version(struct store_conn *c, struct store_version *v);
 
 enum store_status store_begin(struct store_conn *c);
 enum store_status store_commit(struct store_conn *c);

@@ -1,8 +1,11 @@
 """Read answers given again from the worker's cache must never be stale: any commit, by this
 server, another server or any other program on the database, is seen by the next read."""
+import sqlite3
+import threading
+
 import pytest
 
-from conftest import Api, Server, assert_rest_error
+from conftest import IS_POSTGRES, Api, Server, assert_rest_error
 from scim_client import CORE, Scim
 
 
@@ -33,6 +36,41 @@ def test_a_change_made_outside_the_server_is_read_at_once(cli, world):
         assert api.get(f"/api/v2/recordings/{rec['uuid']}").json()["title"] == "Changed by hand"
         assert first_recording(api)["title"] == "Changed by hand"
     finally:
+        assert server.stop() == 0
+
+
+def test_reads_racing_outside_writes_and_log_restarts_are_never_stale(cli, world):
+    """Other readers keep the answer hot while another program commits one change after
+    another and, from halfway, empties the write-ahead log after each (the next commit
+    restarts it from its first frame, so every commit ends on the same frame number): every
+    read made after a commit returned sees that commit."""
+    server = Server(cli, "--threads", "2", "--rate-limit", "0")
+    stop = threading.Event()
+    try:
+        api = Api(server.url, world["token"])
+        rec = first_recording(api)
+        path = f"/api/v2/recordings/{rec['uuid']}"
+
+        def hammer():
+            other = Api(server.url, world["token"])
+            while not stop.is_set():
+                assert other.get(path).status_code == 200
+
+        readers = [threading.Thread(target=hammer) for _ in range(2)]
+        for t in readers:
+            t.start()
+        for i in range(120):
+            cli.sql("UPDATE recordings SET rendered = NULL, title = ? WHERE id = ?",
+                    f"Version {i}", rec["uuid"])
+            assert api.get(path).json()["title"] == f"Version {i}"
+            if i >= 60 and not IS_POSTGRES:
+                db = sqlite3.connect(cli.db[len("sqlite:"):], timeout=10)
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                db.close()
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
         assert server.stop() == 0
 
 

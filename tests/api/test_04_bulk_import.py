@@ -142,3 +142,25 @@ def test_failed_large_import_leaves_data_and_indexes_as_they_were(cli, account, 
     assert proc.returncode == 1 and "line 4001" in proc.stderr
     assert index_state(cli) == before
     check_answers(api, records)
+
+
+def test_the_first_problem_is_named_whichever_side_finds_it(cli, account, api, tmp_path):
+    """Lines are read and checked ahead of the inserts: a duplicate uuid (found by the insert)
+    before a malformed line (found by the reader) is still the one reported, and the reverse."""
+    records = make_records(5000)
+    rows = make_records(1500, start=7000)
+    rows[600]["uuid"] = rows[100]["uuid"] = "0190c3c4-5b6a-7c8d-9e0f-a1b2c3d4e5f7"
+    text = ndjson(rows[:900]) + "{broken\n" + ndjson(rows[900:])
+    proc = cli.run("recordings", "import", "--account", account, stdin=text, check=False)
+    assert proc.returncode == 1 and "line 601" in proc.stderr and "already exists" in proc.stderr
+    rows[600]["uuid"] = None
+    del rows[600]["uuid"]
+    rows[1200]["user_email"] = "ghost@bulk.test"
+    text = ndjson(rows[:900]) + "{broken\n" + ndjson(rows[900:])
+    proc = cli.run("recordings", "import", "--account", account, stdin=text, check=False)
+    assert proc.returncode == 1 and "line 901" in proc.stderr and "not valid JSON" in proc.stderr
+    # An early problem in a long input ends the import without reading the rest.
+    text = "{broken\n" + ndjson(make_records(20000, start=9000))
+    proc = cli.run("recordings", "import", "--account", account, stdin=text, check=False)
+    assert proc.returncode == 1 and "line 1" in proc.stderr
+    check_answers(api, records)

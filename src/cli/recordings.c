@@ -258,23 +258,28 @@ static int insert_all(struct cli_env *env, struct pipeline *p, int64_t expected,
     bool is_last = false;
     while (rc == CLI_OK && !is_last) {
         struct batch *b = slot_to_take(p);
-        for (size_t i = 0; i < b->n && rc == CLI_OK; i++) {
-            if (!*deferred &&
-                worth_deferring(expected > *imported ? expected : *imported, existing)) {
-                if (store_recording_indexes_defer(env->conn) != STORE_OK)
-                    rc = cli_fail("cannot prepare the indexes for the import; nothing imported");
-                *deferred = true;
-            }
-            enum store_status s =
-                rc == CLI_OK ? store_recording_insert(env->conn, &b->recs[i]) : STORE_OK;
-            if (s != STORE_OK)
-                rc = cli_fail(s == STORE_CONFLICT
-                                  ? "line %zu: a recording with uuid %s already exists; "
-                                    "nothing imported"
-                                  : "line %zu: cannot store recording %s; nothing imported",
-                              b->line_no[i], b->recs[i].id);
-            else if (rc == CLI_OK && ++*imported % 10000 == 0 && progress)
-                fprintf(stderr, "\rimported %lld recordings...", (long long)*imported);
+        int64_t adding = *imported + (int64_t)b->n; /* at least; a file's lines: known */
+        if (b->n && !*deferred &&
+            worth_deferring(expected > adding ? expected : adding, existing)) {
+            if (store_recording_indexes_defer(env->conn) != STORE_OK)
+                rc = cli_fail("cannot prepare the indexes for the import; nothing imported");
+            *deferred = true;
+        }
+        size_t failed = 0;
+        enum store_status s = rc == CLI_OK && b->n
+                                  ? store_recordings_insert(env->conn, b->recs, b->n, &failed)
+                                  : STORE_OK;
+        if (s != STORE_OK) {
+            size_t at = failed < b->n ? failed : b->n - 1;
+            rc = cli_fail(s == STORE_CONFLICT
+                              ? "line %zu: a recording with uuid %s already exists; nothing "
+                                "imported"
+                              : "line %zu: cannot store recording %s; nothing imported",
+                          b->line_no[at], b->recs[at].id);
+        } else if (rc == CLI_OK) {
+            if (progress && adding / 10000 > *imported / 10000)
+                fprintf(stderr, "\rimported %lld recordings...", (long long)adding);
+            *imported = adding;
         }
         if (rc == CLI_OK && b->err[0])
             rc = cli_fail("%s; nothing imported", b->err);

@@ -1014,35 +1014,40 @@ static enum store_status count_recording(struct pg_conn *c, const char *account_
     return s;
 }
 
+static void recording_params(const struct store_recording *r, struct params *p)
+{
+    p_text(p, r->id);
+    p_text(p, r->account_id);
+    p_id(p, r->user_id);
+    p_text(p, r->user_email);
+    p_text(p, r->user_name);
+    p_text(p, r->title);
+    p_text(p, r->summary);
+    p_text(p, r->description);
+    p_int(p, r->created_at);
+    p_int(p, r->updated_at);
+    p_int(p, r->duration);
+    p_int(p, r->impressions_count);
+    p_text(p, r->recording_type);
+    p_text(p, r->recording_source);
+    p_text(p, r->url);
+    p_text(p, r->helpdesk_info ? r->helpdesk_info : "{}");
+    p_text(p, r->ticket_id);
+    p_text(p, r->provider);
+    p_text(p, r->vendor);
+    p_text(p, r->ip_address);
+    p_text(p, r->timezone);
+    p_text(p, r->network_type);
+    p_text(p, r->isp);
+    p_text(p, r->console_logs);
+    p_text(p, r->customer_email);
+    p_text(p, r->rendered);
+}
+
 static enum store_status insert_one_recording(struct pg_conn *c, const struct store_recording *r)
 {
     struct params p = {0};
-    p_text(&p, r->id);
-    p_text(&p, r->account_id);
-    p_id(&p, r->user_id);
-    p_text(&p, r->user_email);
-    p_text(&p, r->user_name);
-    p_text(&p, r->title);
-    p_text(&p, r->summary);
-    p_text(&p, r->description);
-    p_int(&p, r->created_at);
-    p_int(&p, r->updated_at);
-    p_int(&p, r->duration);
-    p_int(&p, r->impressions_count);
-    p_text(&p, r->recording_type);
-    p_text(&p, r->recording_source);
-    p_text(&p, r->url);
-    p_text(&p, r->helpdesk_info ? r->helpdesk_info : "{}");
-    p_text(&p, r->ticket_id);
-    p_text(&p, r->provider);
-    p_text(&p, r->vendor);
-    p_text(&p, r->ip_address);
-    p_text(&p, r->timezone);
-    p_text(&p, r->network_type);
-    p_text(&p, r->isp);
-    p_text(&p, r->console_logs);
-    p_text(&p, r->customer_email);
-    p_text(&p, r->rendered);
+    recording_params(r, &p);
     enum store_status s = run_change(c, PG_RECORDING_INSERT, &p);
     if (s != STORE_OK)
         return s;
@@ -1061,6 +1066,66 @@ static enum store_status recording_insert(struct store_conn *base, const struct 
     if (s == STORE_OK)
         return exec_sql(base, "COMMIT");
     exec_sql(base, "ROLLBACK");
+    return s;
+}
+
+/* Inserts a batch inside the caller's transaction in libpq's pipeline mode: the rows go out
+ * back to back and their results come back together, one round trip instead of one per row.
+ * Each result is a short command tag, so a batch of a few hundred cannot fill the socket
+ * buffers and leave both sides blocked on a blocking connection. */
+static enum store_status recordings_insert(struct store_conn *base,
+                                           const struct store_recording *recs, size_t n,
+                                           size_t *failed)
+{
+    struct pg_conn *c = pg(base);
+    *failed = n;
+    if (!c->is_in_transaction)
+        return STORE_ERROR; /* a batch is only ever part of a larger transaction */
+    char name[16];
+    snprintf(name, sizeof(name), "s%d", (int)PG_RECORDING_INSERT);
+    if (!prepare_named(c, name, pg_sql[PG_RECORDING_INSERT], &c->prepared[PG_RECORDING_INSERT]))
+        return status_of_result(c, NULL);
+    if (!PQenterPipelineMode(c->db))
+        return status_of_result(c, NULL);
+    size_t sent = 0;
+    for (; sent < n; sent++) {
+        struct params p = {0};
+        recording_params(&recs[sent], &p);
+        if (!PQsendQueryPrepared(c->db, name, p.n, p.values, p.lengths, p.formats, 0))
+            break;
+    }
+    enum store_status s = STORE_OK;
+    bool synced = sent == n && PQpipelineSync(c->db);
+    if (!synced) {
+        s = status_of_result(c, NULL);
+        *failed = sent;
+    }
+    /* Each query's results end with a NULL; an error aborts the queries after it
+     * (PGRES_PIPELINE_ABORTED); the sync point ends it all. */
+    size_t query = 0;
+    while (query <= sent) {
+        PGresult *r = PQgetResult(c->db);
+        if (!r) {
+            if (query == sent || PQstatus(c->db) != CONNECTION_OK)
+                break; /* no sync point coming */
+            query++;
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED && s == STORE_OK) {
+            s = status_of_result(c, r);
+            *failed = query;
+        }
+        PQclear(r);
+    }
+    if (!PQexitPipelineMode(c->db) && s == STORE_OK)
+        s = status_of_result(c, NULL);
+    for (size_t i = 0; i < n && s == STORE_OK; i++)
+        s = count_recording(c, recs[i].account_id, recs[i].user_id);
     return s;
 }
 
@@ -1327,6 +1392,7 @@ const struct store_ops store_postgres_ops = {
     .sign_in_record = sign_in_record,
     .recording_total = recording_total,
     .recording_insert = recording_insert,
+    .recordings_insert = recordings_insert,
     .recording_get = recording_get,
     .recording_list = recording_list,
     .recording_update = recording_update,

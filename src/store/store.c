@@ -522,6 +522,21 @@ enum store_status store_recording_insert(struct store_conn *c, const struct stor
     return c->ops->recording_insert(c, r);
 }
 
+enum store_status store_recordings_insert(struct store_conn *c, const struct store_recording *recs,
+                                          size_t n, size_t *failed)
+{
+    *failed = 0;
+    if (fault_injected())
+        return STORE_ERROR;
+    if (c->ops->recordings_insert)
+        return c->ops->recordings_insert(c, recs, n, failed);
+    enum store_status s = STORE_OK;
+    for (*failed = 0; *failed < n; ++*failed)
+        if ((s = c->ops->recording_insert(c, &recs[*failed])) != STORE_OK)
+            return s;
+    return s;
+}
+
 enum store_status store_recording_get(struct store_conn *c, struct arena *ar,
                                       const char *account_id, const char *user_id, const char *id,
                                       struct store_recording *out)

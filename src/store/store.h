@@ -321,6 +321,10 @@ enum store_status store_recording_indexes_build(struct store_conn *c);
 
 /* Recordings. */
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r);
+/* Inserts recs in order, inside the caller's transaction (store_begin): a batch of at most a
+ * few hundred. On failure *failed is the index of the recording that failed. */
+enum store_status store_recordings_insert(struct store_conn *c, const struct store_recording *recs,
+                                          size_t n, size_t *failed);
 /* Gets one recording; when user_id is not NULL only that user's recording is visible. */
 enum store_status store_recording_get(struct store_conn *c, struct arena *ar,
                                       const char *account_id, const char *user_id, const char *id,

@@ -92,6 +92,9 @@ struct store_ops {
     enum store_status (*recording_indexes_defer)(struct store_conn *c);
     enum store_status (*recording_indexes_build)(struct store_conn *c);
     enum store_status (*recording_insert)(struct store_conn *c, const struct store_recording *r);
+    /* Or NULL: then one recording_insert each. */
+    enum store_status (*recordings_insert)(struct store_conn *c, const struct store_recording *recs,
+                                           size_t n, size_t *failed);
     enum store_status (*recording_get)(struct store_conn *c, struct arena *ar,
                                        const char *account_id, const char *user_id, const char *id,
                                        struct store_recording *out);

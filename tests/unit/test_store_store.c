@@ -469,6 +469,53 @@ static void deferred_indexes_come_back(void **state)
     assert_list_queries_use_indexes(f->path);
 }
 
+/* A batch goes in whole, or names the recording that failed (PostgreSQL: one pipeline). */
+static void batch_insert_names_the_failed_recording(void **state)
+{
+    struct fixture *f = *state;
+    struct store_recording recs[40];
+    for (size_t i = 0; i < 40; i++) {
+        recs[i] = (struct store_recording){.title = "t",
+                                           .created_at = 1000 + (int64_t)i,
+                                           .updated_at = 1000 + (int64_t)i,
+                                           .helpdesk_info = "{}",
+                                           .user_email = f->owner.email,
+                                           .customer_email = "c@x.test"};
+        uuid_v7_new(recs[i].id);
+        snprintf(recs[i].account_id, sizeof(recs[i].account_id), "%s", f->acc.id);
+        snprintf(recs[i].user_id, sizeof(recs[i].user_id), "%s", f->owner.id);
+    }
+    size_t failed;
+    int64_t total;
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recordings_insert(f->conn, recs, 20, &failed), STORE_OK);
+    assert_int_equal(store_commit(f->conn), STORE_OK);
+    assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
+    assert_int_equal(total, 20);
+    memcpy(recs[33].id, recs[5].id, UUID_LEN); /* already stored */
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recordings_insert(f->conn, recs + 20, 20, &failed), STORE_CONFLICT);
+    assert_int_equal(failed, 13);
+    store_rollback(f->conn);
+    assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
+    assert_int_equal(total, 20);
+    memcpy(recs[33].id, recs[34].id, UUID_LEN); /* twice in one batch */
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recordings_insert(f->conn, recs + 20, 20, &failed), STORE_CONFLICT);
+    assert_int_equal(failed, 14);
+    store_rollback(f->conn);
+    uuid_v7_new(recs[33].id);
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    assert_int_equal(store_recordings_insert(f->conn, recs + 20, 20, &failed), STORE_OK);
+    assert_int_equal(store_commit(f->conn), STORE_OK);
+    struct store_recording_query q = {.account_id = f->acc.id, .limit = 100};
+    struct store_recording *rows;
+    size_t n;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &q, &rows, &n, &total), STORE_OK);
+    assert_int_equal(total, 40); /* the account's counter moved with the batches */
+    assert_int_equal(rows[0].created_at, 1039);
+}
+
 /* The whole list in order, read through a filtered query (which never uses the page cache). */
 static char (*reference_order(struct fixture *f, const char *user_id, size_t *count))[UUID_LEN]
 {
@@ -578,6 +625,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(deferred_indexes_come_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(batch_insert_names_the_failed_recording, setup, teardown),
         cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_pages_equal_offset_pages, setup, teardown),
         cmocka_unit_test(rejects_unknown_urls),

@@ -896,13 +896,7 @@ static enum store_status recording_total(struct store_conn *base, int64_t *n)
 {
     struct sqlite_conn *c = sq(base);
     sqlite3_stmt *st = stmt(c, ST_RECORDING_TOTAL);
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    enum store_status s = status_of(c, rc);
-    done(st);
-    return s;
+    return st ? count_rows(c, st, n) : STORE_ERROR;
 }
 
 /* A transaction that dropped indexes ends: rolled back, they are there again; committed, the

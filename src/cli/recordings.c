@@ -231,12 +231,13 @@ static bool worth_deferring(int64_t adding, int64_t existing)
     return adding >= DEFER_MIN_ROWS && adding * 2 >= existing;
 }
 
-/* The number of lines of a regular file, read ahead of the import (which then finds it in the
- * page cache); -1 for a pipe or a terminal, whose size is only known at its end. */
+/* The number of lines left in a regular file, read ahead of the import (which then finds them
+ * in the page cache); -1 for a pipe or a terminal, whose size is only known at its end. */
 static int64_t count_lines(FILE *in)
 {
     struct stat st;
-    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode))
+    off_t start;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) || (start = ftello(in)) < 0)
         return -1;
     static char block[1 << 16];
     int64_t n = 0;
@@ -244,7 +245,7 @@ static int64_t count_lines(FILE *in)
     while ((got = fread(block, 1, sizeof(block), in)) > 0)
         for (const char *p = block; (p = memchr(p, '\n', got - (size_t)(p - block))); p++)
             n++;
-    if (ferror(in) || fseek(in, 0, SEEK_SET) != 0)
+    if (ferror(in) || fseeko(in, start, SEEK_SET) != 0)
         return -1;
     return n + 1; /* a last line without its newline */
 }

@@ -164,3 +164,25 @@ def test_the_first_problem_is_named_whichever_side_finds_it(cli, account, api, t
     proc = cli.run("recordings", "import", "--account", account, stdin=text, check=False)
     assert proc.returncode == 1 and "line 1" in proc.stderr
     check_answers(api, records)
+
+
+def test_standard_input_from_a_file_starts_where_it_stands(cli, account, api, tmp_path):
+    """A file given as standard input is counted ahead for the index decision, then read from
+    where its offset stood (a script may have read its first lines itself)."""
+    import os
+    import subprocess
+
+    from conftest import BIN
+
+    before = api.get("/api/v2/recordings").json()["pagination"]["count"]
+    f = tmp_path / "offset.ndjson"
+    head = "this line is not JSON, and was read by someone else\n"
+    f.write_text(head + ndjson(make_records(3000, start=20000)))
+    with open(f, "rb") as src:
+        os.lseek(src.fileno(), len(head), os.SEEK_SET)
+        proc = subprocess.run([BIN, "recordings", "import", "--db", cli.db, "--account", account],
+                              stdin=src, capture_output=True, text=True, cwd=cli.workdir,
+                              timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"imported": 3000}
+    assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 3000

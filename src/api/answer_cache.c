@@ -12,7 +12,8 @@
 enum { SLOTS = 16, MAX_BODY = 128 * 1024, MAX_HEADERS = 4, PLAN_LEN = 16 };
 
 struct answer_entry {
-    bool is_used;
+    bool is_used;    /* key is set: the request was seen */
+    bool has_answer; /* and its answer kept, with the rest */
     struct answer_key key;
     struct store_version version;
     struct store_principal who;
@@ -104,12 +105,23 @@ static struct answer_entry *slot_of(const struct answer_key *key)
     return &table()->slots[key->hash[0] % SLOTS];
 }
 
+bool answer_cache_seen(const struct answer_key *key)
+{
+    struct answer_entry *e = slot_of(key);
+    if (e->is_used && memcmp(&e->key, key, sizeof(*key)) == 0)
+        return true;
+    entry_clear(e);
+    e->key = *key;
+    e->is_used = true;
+    return false;
+}
+
 const struct answer_entry *answer_cache_find(const struct answer_key *key,
                                              const struct store_version *version,
                                              struct api_call *call)
 {
     struct answer_entry *e = slot_of(key);
-    if (!e->is_used || memcmp(&e->key, key, sizeof(*key)) != 0 ||
+    if (!e->has_answer || memcmp(&e->key, key, sizeof(*key)) != 0 ||
         memcmp(&e->version, version, sizeof(*version)) != 0)
         return NULL;
     call->who = e->who;
@@ -157,4 +169,5 @@ void answer_cache_put(const struct answer_key *key, const struct store_version *
         memcpy(e->body, res->body.data, res->body.len);
     e->body_len = res->body.len;
     e->is_used = true;
+    e->has_answer = true;
 }

@@ -16,6 +16,9 @@ struct answer_key {
  * read handler looks at (credentials, Host, conditional headers). A handler that starts
  * reading another header must add it here. */
 void answer_key_make(const struct api_call *call, struct answer_key *key);
+/* Whether this thread saw the request before (its answer kept or not); if not, remembers it.
+ * Only a request seen before is worth a version, which costs a query on PostgreSQL. */
+bool answer_cache_seen(const struct answer_key *key);
 /* On a hit for (key, version), fills call->who with the caller as then and returns the entry,
  * else NULL. The entry lives until the next call on this thread. */
 const struct answer_entry *answer_cache_find(const struct answer_key *key,

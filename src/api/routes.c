@@ -139,15 +139,17 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
     bool is_read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     /* A read made when nothing was committed since an identical request was answered gets
      * that answer again (authorization included: it depends on the same data). The version
-     * is read before the snapshot opens, so an answer is never labelled newer than its data. */
+     * is read before the snapshot opens, so an answer is never labelled newer than its data;
+     * and only for a request seen before, so one-off requests never pay for it. */
     struct store_version version;
     struct answer_key key;
-    bool is_cacheable =
-        is_read && !call->app->is_answer_cache_off && store_change_version(call->conn, &version);
+    bool is_cacheable = false;
     const struct answer_entry *hit = NULL;
-    if (is_cacheable) {
+    if (is_read && !call->app->is_answer_cache_off && store_has_change_version(call->conn)) {
         answer_key_make(call, &key);
-        hit = answer_cache_find(&key, &version, call);
+        is_cacheable = answer_cache_seen(&key) && store_change_version(call->conn, &version);
+        if (is_cacheable)
+            hit = answer_cache_find(&key, &version, call);
     }
     bool is_ok;
     if (hit) {

@@ -52,6 +52,8 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(ACCOUNT_ANY, "SELECT 1 FROM accounts LIMIT 1")                                               \
     X(ACCOUNT_RECORDINGS, "SELECT recordings_count FROM accounts WHERE id = $1")                   \
     X(RECORDING_TOTAL, "SELECT coalesce(sum(recordings_count), 0) FROM accounts")                  \
+    X(CHANGE_VERSION, "SELECT (pg_current_wal_insert_lsn() - '0/0')::text, "                       \
+                      "(extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint")        \
     X(ACCOUNT_ORDER_VERSION, "SELECT recordings_version FROM accounts WHERE id = $1")              \
     X(ACCOUNT_COUNT_UP, "UPDATE accounts SET recordings_count = recordings_count + $2, "           \
                         "recordings_version = recordings_version + 1 WHERE id = $1")               \
@@ -171,6 +173,7 @@ struct pg_conn {
     struct store_conn base;
     PGconn *db;
     bool is_in_transaction;
+    bool is_version_unavailable; /* change_version failed other than by a lost connection */
     struct pending_count pending[PENDING_MAX];
     size_t n_pending;
     bool prepared[PG_COUNT];
@@ -640,6 +643,31 @@ static enum store_status count_of(struct pg_conn *c, enum pg_stmt id, const stru
     *total = s == STORE_OK && PQntuples(r) > 0 ? col_int(r, 0, 0) : 0;
     PQclear(r);
     return s;
+}
+
+/* Every transaction that changes data, on any connection of any server, writes a commit record
+ * into the write-ahead log before its changes become visible, moving the log's insert
+ * position; so an unchanged position means nothing was committed in between. (It also moves
+ * for work that changes no rows, such as vacuum: a needless miss, never a stale hit.) The
+ * server's start time tells one server from another after a fail-over. Unavailable on a
+ * standby, which is read-only anyway. */
+static bool change_version(struct store_conn *base, struct store_version *v)
+{
+    struct pg_conn *c = pg(base);
+    if (c->is_version_unavailable || c->is_in_transaction)
+        return false;
+    enum store_status s;
+    PGresult *r = run(c, PG_CHANGE_VERSION, NULL, &s);
+    bool ok = s == STORE_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+    if (ok) {
+        memset(v, 0, sizeof(*v));
+        v->words[0] = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+        v->words[1] = (uint64_t)col_int(r, 0, 1);
+    } else if (s == STORE_ERROR) {
+        c->is_version_unavailable = true;
+    }
+    PQclear(r);
+    return ok;
 }
 
 static enum store_status recording_total(struct store_conn *base, int64_t *n)
@@ -1391,6 +1419,7 @@ const struct store_ops store_postgres_ops = {
     .credentials_find = credentials_find,
     .sign_in_record = sign_in_record,
     .recording_total = recording_total,
+    .change_version = change_version,
     .recording_insert = recording_insert,
     .recordings_insert = recordings_insert,
     .recording_get = recording_get,

@@ -198,7 +198,10 @@ void store_read_end(struct store_conn *c);
 struct store_version {
     uint64_t words[3];
 };
-/* Fills *v; false where the backend cannot tell cheaply (PostgreSQL). */
+/* Whether the backend can tell (SQLite: from shared memory, for nothing; PostgreSQL: by asking
+ * for the position of its write-ahead log, one round trip). */
+bool store_has_change_version(const struct store_conn *c);
+/* Fills *v; false when it cannot tell now. */
 bool store_change_version(struct store_conn *c, struct store_version *v);
 
 enum store_status store_begin(struct store_conn *c);

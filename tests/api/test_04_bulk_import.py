@@ -186,3 +186,44 @@ def test_standard_input_from_a_file_starts_where_it_stands(cli, account, api, tm
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"imported": 3000}
     assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 3000
+
+
+def test_a_huge_line_is_refused_without_being_read_whole(cli, account, tmp_path):
+    """The import's 4 MiB line limit bounds its memory: a 160 MiB line is refused after its
+    first 4 MiB, by an import allowed 128 MiB of data (reading the line whole would fail
+    with another message, or not at all)."""
+    import resource
+    import subprocess
+
+    from conftest import BIN
+
+    f = tmp_path / "huge.ndjson"
+    with open(f, "w") as out:
+        out.write(ndjson(make_records(3, start=30000)))
+        out.write('{"title": "')
+        chunk = "x" * (1 << 20)
+        for _ in range(160):
+            out.write(chunk)
+        out.write('"}\n')
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_DATA, (128 << 20, 128 << 20))
+
+    with open(BIN, "rb") as b:
+        sanitized = b"__asan_init" in b.read()  # ASan reserves far more than any limit
+
+    with open(f, "rb") as src:
+        proc = subprocess.run([BIN, "recordings", "import", "--db", cli.db, "--account", account],
+                              stdin=src, capture_output=True, text=True, cwd=cli.workdir,
+                              preexec_fn=None if sanitized else limit_memory, timeout=60)
+    f.unlink()
+    assert proc.returncode == 1, proc.stderr
+    assert "line 4: longer than 4194304 bytes" in proc.stderr
+
+
+def test_carriage_returns_and_a_last_line_without_newline(cli, account, api):
+    before = api.get("/api/v2/recordings").json()["pagination"]["count"]
+    rows = [json.dumps(r) for r in make_records(3, start=40000)]
+    text = rows[0] + "\r\n\r\n" + rows[1] + "\r\n" + rows[2]
+    assert cli.json("recordings", "import", "--account", account, stdin=text) == {"imported": 3}
+    assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 3

@@ -3,9 +3,9 @@
 
 #include "api/render.h"
 #include "core/limits.h"
+#include "core/lines.h"
 #include "core/time.h"
 #include "core/utf8.h"
-#include "core/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -147,46 +147,6 @@ static void hand_over(struct pipeline *p)
     pthread_mutex_unlock(&p->mu);
 }
 
-/* Lines from a stream, held whole up to the import's limit: a longer line is handed over cut
- * just past the limit, so that no line, however long, makes the buffer grow further. */
-struct line_reader {
-    FILE *in;
-    char *buf;
-    size_t cap, start, end;
-    bool is_at_end;
-};
-
-/* The next line, its newline replaced by a NUL, and its length in *len (over
- * LIMIT_IMPORT_LINE_BYTES: cut there); NULL at the end of the input or after a read error
- * (ferror). */
-static const char *next_line(struct line_reader *r, size_t *len)
-{
-    for (;;) {
-        size_t have = r->end - r->start;
-        char *line = have ? r->buf + r->start : NULL;
-        char *nl = have ? memchr(line, '\n', have) : NULL;
-        if (nl || have > LIMIT_IMPORT_LINE_BYTES || (r->is_at_end && have)) {
-            *len = nl ? (size_t)(nl - line) : have;
-            line[*len] = '\0'; /* the newline, or the byte kept spare after the data */
-            r->start = nl ? (size_t)(nl + 1 - r->buf) : r->end;
-            return line;
-        }
-        if (r->is_at_end)
-            return NULL;
-        if (have && r->start)
-            memmove(r->buf, line, have);
-        r->start = 0;
-        r->end = have;
-        if (r->end + 1 >= r->cap) {
-            r->cap = r->cap ? 2 * r->cap : 64 * 1024;
-            r->buf = xrealloc(r->buf, r->cap);
-        }
-        size_t got = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->in);
-        r->end += got;
-        r->is_at_end = got == 0;
-    }
-}
-
 /* Fills b with the next lines; false when nothing follows. */
 static bool fill(struct pipeline *p, struct store_conn *conn, struct known_users *known,
                  struct batch *b, struct line_reader *reader, size_t *line_no)
@@ -194,7 +154,7 @@ static bool fill(struct pipeline *p, struct store_conn *conn, struct known_users
     char err[512];
     while (b->n < BATCH) {
         size_t len;
-        const char *line = next_line(reader, &len);
+        const char *line = line_next(reader, &len);
         if (!line) {
             if (ferror(p->in))
                 snprintf(b->err, sizeof(b->err), "cannot read the input: %s", strerror(errno));
@@ -229,7 +189,7 @@ static void *parse_lines(void *arg)
     struct pipeline *p = arg;
     struct store_conn *conn = store_conn_get(p->store);
     struct known_users known = {.ar = p->users};
-    struct line_reader reader = {.in = p->in};
+    struct line_reader reader = {.in = p->in, .limit = LIMIT_IMPORT_LINE_BYTES};
     size_t line_no = 0;
     struct batch *b;
     bool more = true;
@@ -238,7 +198,7 @@ static void *parse_lines(void *arg)
         b->is_last = !more;
         hand_over(p);
     }
-    free(reader.buf);
+    line_reader_fini(&reader);
     return NULL;
 }
 

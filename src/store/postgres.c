@@ -66,8 +66,10 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(USER_GET, "SELECT " USER_COLS "WHERE u.account_id = $1 AND u.id = $2")                       \
     X(USER_BY_EMAIL, "SELECT " USER_COLS "WHERE u.account_id = $1 AND u.email_lower = lower($2)")  \
     X(USER_BY_EXTERNAL_ID, "SELECT " USER_COLS "WHERE u.account_id = $1 AND u.external_id = $2")   \
-    X(USER_LIST, "SELECT " USER_COLS "WHERE u.account_id = $1 ORDER BY u.created_at, u.id "        \
-                 "LIMIT $2 OFFSET $3")                                                             \
+    X(USER_LIST,                                                                                   \
+      "SELECT " USER_COLS "WHERE u.account_id = $1 AND (u.created_at, u.id) >= "                   \
+      "(SELECT created_at, id FROM users WHERE account_id = $1 "                                   \
+      "ORDER BY created_at, id OFFSET $3 LIMIT 1) ORDER BY u.created_at, u.id LIMIT $2")           \
     X(USER_SCAN, "SELECT " USER_COLS "WHERE u.account_id = $1 ORDER BY u.created_at, u.id")        \
     X(USER_COUNT, "SELECT count(*) FROM users WHERE account_id = $1")                              \
     X(USER_RECORDINGS, "SELECT recordings_count FROM users WHERE account_id = $1 AND id = $2")     \

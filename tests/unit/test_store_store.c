@@ -137,6 +137,43 @@ static void user_list_is_oldest_first_with_total(void **state)
     assert_int_equal(n, 1);
 }
 
+static bool collect_id(const struct store_user *u, void *ctx)
+{
+    char(**ids)[UUID_LEN] = ctx;
+    memcpy(**ids, u->id, UUID_LEN);
+    (*ids)++;
+    return true;
+}
+
+/* Every page of users is the matching slice of the whole list in order, ties in created_at
+ * included (the page's first key is sought in the index, not skipped to). */
+static void user_pages_are_slices_of_the_whole_list(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 120; i++) {
+        char email[64];
+        snprintf(email, sizeof(email), "user%d@acme.test", i);
+        struct store_user u;
+        store_user_init(&u, f->acc.id, email, "U", 5000 + i / 7); /* 7 users per instant */
+        assert_int_equal(store_user_insert(f->conn, &u), STORE_OK);
+    }
+    char all[122][UUID_LEN], (*end)[UUID_LEN] = all;
+    assert_int_equal(store_user_scan(f->conn, f->acc.id, collect_id, &end), STORE_OK);
+    assert_int_equal(end - all, 122);
+    for (int64_t offset = 0; offset <= 125; offset += 3) {
+        struct store_user *rows;
+        size_t n;
+        int64_t total;
+        assert_int_equal(store_user_list(f->conn, f->ar, f->acc.id, offset, 10, &rows, &n, &total),
+                         STORE_OK);
+        assert_int_equal(total, 122);
+        size_t want = offset >= 122 ? 0 : (size_t)(122 - offset < 10 ? 122 - offset : 10);
+        assert_int_equal(n, want);
+        for (size_t i = 0; i < n; i++)
+            assert_string_equal(rows[i].id, all[offset + (int64_t)i]);
+    }
+}
+
 static void tokens_resolve_by_hash_until_revoked(void **state)
 {
     struct fixture *f = *state;
@@ -389,6 +426,9 @@ static void assert_list_queries_use_indexes(const char *path)
         "SELECT id FROM recordings WHERE account_id = 'a' AND ticket_id = '1' ORDER BY "
         "created_at DESC, id DESC LIMIT 100",
         "SELECT id FROM users WHERE account_id = 'a' AND email_lower = 'x'",
+        "SELECT email FROM users u WHERE u.account_id = 'a' AND (u.created_at, u.id) >= (SELECT "
+        "created_at, id FROM users WHERE account_id = 'a' ORDER BY created_at, id LIMIT 1 "
+        "OFFSET 500) ORDER BY u.created_at, u.id LIMIT 100",
         "SELECT id FROM personal_tokens WHERE token_hash = x'00'",
         "SELECT title FROM recordings WHERE account_id = 'a' AND NULL IS NULL AND "
         "(created_at, id) < (5, 'x') ORDER BY created_at DESC, id DESC LIMIT 100 OFFSET 5",
@@ -616,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(users_are_unique_and_found_case_insensitively, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(user_list_is_oldest_first_with_total, setup, teardown),
+        cmocka_unit_test_setup_teardown(user_pages_are_slices_of_the_whole_list, setup, teardown),
         cmocka_unit_test_setup_teardown(tokens_resolve_by_hash_until_revoked, setup, teardown),
         cmocka_unit_test_setup_teardown(token_touch_writes_at_most_once_a_minute, setup, teardown),
         cmocka_unit_test_setup_teardown(sessions_resolve_by_hash_and_go_with_their_user, setup,

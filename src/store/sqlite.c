@@ -30,6 +30,9 @@ enum stmt_id {
     ST_USER_BY_EMAIL,
     ST_USER_LIST,
     ST_USER_COUNT,
+    ST_USER_ORDER_VERSION,
+    ST_USER_KEYS,
+    ST_USER_SEEK,
     ST_USER_PASSWORD,
     ST_USER_BY_EXTERNAL_ID,
     ST_USER_UPDATE,
@@ -116,6 +119,12 @@ static const char *const stmt_sql[ST_COUNT] = {
                      "ORDER BY created_at, id LIMIT 1 OFFSET ?3) "
                      "ORDER BY u.created_at, u.id LIMIT ?2",
     [ST_USER_COUNT] = "SELECT users_count FROM accounts WHERE id = ?1",
+    [ST_USER_ORDER_VERSION] = "SELECT users_version FROM accounts WHERE id = ?1",
+    [ST_USER_KEYS] =
+        "SELECT created_at, id FROM users WHERE account_id = ?1 ORDER BY created_at, id",
+    [ST_USER_SEEK] =
+        "SELECT " USER_COLS "WHERE u.account_id = ?1 AND (u.created_at, u.id) > (?3, ?4) "
+        "ORDER BY u.created_at, u.id LIMIT ?2 OFFSET ?5",
     [ST_USER_PASSWORD] = "UPDATE users SET password_hash = ?3, updated_at = ?4 "
                          "WHERE account_id = ?1 AND id = ?2",
     [ST_USER_BY_EXTERNAL_ID] = "SELECT " USER_COLS "WHERE u.account_id = ?1 AND u.external_id = ?2",
@@ -670,30 +679,88 @@ static enum store_status count_rows(struct sqlite_conn *c, sqlite3_stmt *st, int
     return s;
 }
 
+/* Reads up to limit users from a bound statement into a new array. */
+static enum store_status read_users(struct sqlite_conn *c, struct arena *ar, sqlite3_stmt *st,
+                                    int64_t limit, struct store_user **rows, size_t *n)
+{
+    *rows = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < limit)
+        row_to_user(ar, st, &(*rows)[(*n)++]);
+    enum store_status s = status_of(c, rc);
+    done(st);
+    return s;
+}
+
+static enum store_status collect_page_keys(struct sqlite_conn *c, sqlite3_stmt *st, int64_t total,
+                                           const char *account_id, const char *list,
+                                           int64_t version);
+
+/* A deep page of users: seek past the cached boundary key, then skip what remains (less than
+ * a step). STORE_NOT_FOUND when the cache cannot serve this page. */
+static enum store_status seek_users_page(struct sqlite_conn *c, struct arena *ar,
+                                         const char *account_id, int64_t offset, int64_t limit,
+                                         int64_t total, struct store_user **rows, size_t *n)
+{
+    sqlite3_stmt *vs = stmt(c, ST_USER_ORDER_VERSION);
+    if (!vs)
+        return STORE_ERROR;
+    bind_text(vs, 1, account_id);
+    int64_t version;
+    enum store_status s = count_rows(c, vs, &version);
+    if (s != STORE_OK)
+        return s;
+    struct page_key key;
+    int64_t skip;
+    if (page_cache_find(account_id, PAGE_CACHE_USERS, version, offset, &key, &skip) ==
+        PAGE_CACHE_MISS) {
+        sqlite3_stmt *ks = stmt(c, ST_USER_KEYS);
+        if (!ks)
+            return STORE_ERROR;
+        bind_text(ks, 1, account_id);
+        if ((s = collect_page_keys(c, ks, total, account_id, PAGE_CACHE_USERS, version)) !=
+            STORE_OK)
+            return s;
+        if (page_cache_find(account_id, PAGE_CACHE_USERS, version, offset, &key, &skip) ==
+            PAGE_CACHE_MISS)
+            return STORE_NOT_FOUND;
+    }
+    sqlite3_stmt *st = stmt(c, ST_USER_SEEK);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, account_id);
+    sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int64(st, 3, key.created_at);
+    bind_text(st, 4, key.id);
+    sqlite3_bind_int64(st, 5, skip);
+    return read_users(c, ar, st, limit, rows, n);
+}
+
 static enum store_status user_list(struct store_conn *base, struct arena *ar,
                                    const char *account_id, int64_t offset, int64_t limit,
                                    struct store_user **rows, size_t *n, int64_t *total)
 {
     struct sqlite_conn *c = sq(base);
     sqlite3_stmt *cnt = stmt(c, ST_USER_COUNT);
-    sqlite3_stmt *st = stmt(c, ST_USER_LIST);
-    if (!cnt || !st)
+    if (!cnt)
         return STORE_ERROR;
     bind_text(cnt, 1, account_id);
     enum store_status s = count_rows(c, cnt, total);
     if (s != STORE_OK)
         return s;
-    *rows = arena_calloc(ar, (size_t)(limit > 0 ? limit : 1), sizeof(**rows));
-    *n = 0;
+    if (offset >= 10 * PAGE_CACHE_STEP && offset < *total) {
+        s = seek_users_page(c, ar, account_id, offset, limit, *total, rows, n);
+        if (s != STORE_NOT_FOUND)
+            return s;
+    }
+    sqlite3_stmt *st = stmt(c, ST_USER_LIST);
+    if (!st)
+        return STORE_ERROR;
     bind_text(st, 1, account_id);
     sqlite3_bind_int64(st, 2, limit);
     sqlite3_bind_int64(st, 3, offset);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && (int64_t)*n < limit)
-        row_to_user(ar, st, &(*rows)[(*n)++]);
-    s = status_of(c, rc);
-    done(st);
-    return s;
+    return read_users(c, ar, st, limit, rows, n);
 }
 
 static enum store_status user_set_password(struct store_conn *base, const char *account_id,
@@ -1332,24 +1399,14 @@ static enum store_status read_rows(struct sqlite_conn *c, struct arena *ar, sqli
 
 /* Reads the sort keys of every PAGE_CACHE_STEP-th recording, in list order, into the page
  * cache: one walk of the index instead of one per deep page. */
-static enum store_status build_page_keys(struct sqlite_conn *c,
-                                         const struct store_recording_query *q, int64_t version,
-                                         int64_t total)
+/* Steps a bound statement that lists (created_at, id) in list order and caches the key of
+ * every STEP-th row for (account, list, version). */
+static enum store_status collect_page_keys(struct sqlite_conn *c, sqlite3_stmt *st, int64_t total,
+                                           const char *account_id, const char *list,
+                                           int64_t version)
 {
-    int which = q->user_id ? 1 : 0;
-    sqlite3_stmt *st = prepare(
-        c, &c->rec_keys[which],
-        which ? "SELECT created_at, id FROM recordings WHERE account_id = ?1 AND user_id = ?2 "
-                "ORDER BY created_at DESC, id DESC"
-              : "SELECT created_at, id FROM recordings WHERE account_id = ?1 "
-                "ORDER BY created_at DESC, id DESC");
-    if (!st)
-        return STORE_ERROR;
     size_t cap = (size_t)(total / PAGE_CACHE_STEP) + 1, n = 0;
     struct page_key *keys = xmalloc(cap * sizeof(*keys));
-    bind_text(st, 1, q->account_id);
-    if (which)
-        bind_text(st, 2, q->user_id);
     int rc;
     int64_t row = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1366,9 +1423,28 @@ static enum store_status build_page_keys(struct sqlite_conn *c,
     enum store_status s = status_of(c, rc);
     done(st);
     if (s == STORE_OK)
-        page_cache_put(q->account_id, q->user_id, version, keys, n);
+        page_cache_put(account_id, list, version, keys, n);
     free(keys);
     return s;
+}
+
+static enum store_status build_page_keys(struct sqlite_conn *c,
+                                         const struct store_recording_query *q, int64_t version,
+                                         int64_t total)
+{
+    int which = q->user_id ? 1 : 0;
+    sqlite3_stmt *st = prepare(
+        c, &c->rec_keys[which],
+        which ? "SELECT created_at, id FROM recordings WHERE account_id = ?1 AND user_id = ?2 "
+                "ORDER BY created_at DESC, id DESC"
+              : "SELECT created_at, id FROM recordings WHERE account_id = ?1 "
+                "ORDER BY created_at DESC, id DESC");
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, q->account_id);
+    if (which)
+        bind_text(st, 2, q->user_id);
+    return collect_page_keys(c, st, total, q->account_id, q->user_id, version);
 }
 
 /* An unfiltered deep page: seek past the cached boundary key, then skip what remains (less

@@ -146,31 +146,45 @@ static bool collect_id(const struct store_user *u, void *ctx)
 }
 
 /* Every page of users is the matching slice of the whole list in order, ties in created_at
- * included (the page's first key is sought in the index, not skipped to). */
+ * included, shallow pages (first key sought in the index) and deep ones (from cached
+ * boundaries), before and after a delete moves the boundaries. */
 static void user_pages_are_slices_of_the_whole_list(void **state)
 {
     struct fixture *f = *state;
-    for (int i = 0; i < 120; i++) {
+    enum { USERS = 1300, ALL = USERS + 2 };
+    assert_int_equal(store_begin(f->conn), STORE_OK);
+    char victim[UUID_LEN] = "";
+    for (int i = 0; i < USERS; i++) {
         char email[64];
         snprintf(email, sizeof(email), "user%d@acme.test", i);
         struct store_user u;
         store_user_init(&u, f->acc.id, email, "U", 5000 + i / 7); /* 7 users per instant */
         assert_int_equal(store_user_insert(f->conn, &u), STORE_OK);
+        if (i == 500)
+            memcpy(victim, u.id, UUID_LEN);
     }
-    char all[122][UUID_LEN], (*end)[UUID_LEN] = all;
-    assert_int_equal(store_user_scan(f->conn, f->acc.id, collect_id, &end), STORE_OK);
-    assert_int_equal(end - all, 122);
-    for (int64_t offset = 0; offset <= 125; offset += 3) {
-        struct store_user *rows;
-        size_t n;
-        int64_t total;
-        assert_int_equal(store_user_list(f->conn, f->ar, f->acc.id, offset, 10, &rows, &n, &total),
-                         STORE_OK);
-        assert_int_equal(total, 122);
-        size_t want = offset >= 122 ? 0 : (size_t)(122 - offset < 10 ? 122 - offset : 10);
-        assert_int_equal(n, want);
-        for (size_t i = 0; i < n; i++)
-            assert_string_equal(rows[i].id, all[offset + (int64_t)i]);
+    assert_int_equal(store_commit(f->conn), STORE_OK);
+    static char all[ALL][UUID_LEN];
+    for (int round = 0; round < 2; round++) {
+        int64_t count = ALL - round; /* the second round after a delete: boundaries move */
+        char(*end)[UUID_LEN] = all;
+        assert_int_equal(store_user_scan(f->conn, f->acc.id, collect_id, &end), STORE_OK);
+        assert_int_equal(end - all, count);
+        for (int64_t offset = 0; offset <= count + 3; offset += offset < 950 ? 97 : 7) {
+            struct store_user *rows;
+            size_t n;
+            int64_t total;
+            assert_int_equal(
+                store_user_list(f->conn, f->ar, f->acc.id, offset, 10, &rows, &n, &total),
+                STORE_OK);
+            assert_int_equal(total, count);
+            size_t want = offset >= count ? 0 : (size_t)(count - offset < 10 ? count - offset : 10);
+            assert_int_equal(n, want);
+            for (size_t i = 0; i < n; i++)
+                assert_string_equal(rows[i].id, all[offset + (int64_t)i]);
+        }
+        if (round == 0)
+            assert_int_equal(store_user_delete(f->conn, f->acc.id, victim), STORE_OK);
     }
 }
 

@@ -137,9 +137,10 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
                         "summary = CASE WHEN $5 THEN $6 ELSE summary END, "                        \
                         "description = CASE WHEN $7 THEN $8 ELSE description END, "                \
                         "updated_at = $9, rendered = $10 WHERE account_id = $1 AND id = $2")       \
-    X(KEYS_ALL, "SELECT created_at, id FROM recordings WHERE account_id = $1 "                     \
-                "ORDER BY created_at DESC, id DESC")                                               \
-    X(KEYS_USER, "SELECT created_at, id FROM recordings WHERE account_id = $1 AND user_id = $2 "   \
+    X(KEYS_ALL, "SELECT created_at, id, (SELECT recordings_version FROM accounts WHERE id = $1) "  \
+                "FROM recordings WHERE account_id = $1 ORDER BY created_at DESC, id DESC")         \
+    X(KEYS_USER, "SELECT created_at, id, (SELECT recordings_version FROM accounts WHERE id = $1) " \
+                 "FROM recordings WHERE account_id = $1 AND user_id = $2 "                         \
                  "ORDER BY created_at DESC, id DESC")                                              \
     X(SEEK_ALL, "SELECT " REC_COLS "FROM recordings WHERE account_id = $1 AND $2::text IS NULL "   \
                 "AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC "               \
@@ -1280,11 +1281,14 @@ struct keys_ctx {
     struct page_key *keys;
     size_t n, cap;
     int64_t row;
+    int64_t version; /* the order version the keys were read at */
 };
 
 static bool key_row(PGresult *row, void *ctx)
 {
     struct keys_ctx *k = ctx;
+    if (k->row == 0)
+        k->version = col_int(row, 0, 2);
     if (++k->row % PAGE_CACHE_STEP != 0)
         return true;
     if (k->n == k->cap) {
@@ -1298,9 +1302,11 @@ static bool key_row(PGresult *row, void *ctx)
 }
 
 /* Reads every PAGE_CACHE_STEP-th sort key into the page cache (see sqlite.c), streaming the
- * index so that memory stays at one key per step. */
+ * index so that memory stays at one key per step. The keys are filed under the order version
+ * read by the same statement (one snapshot), not the one the caller read before: a commit in
+ * between must not leave newer keys under an older version. */
 static enum store_status build_page_keys(struct pg_conn *c, const struct store_recording_query *q,
-                                         int64_t version, int64_t total)
+                                         int64_t total)
 {
     struct params p = {0};
     p_text(&p, q->account_id);
@@ -1309,8 +1315,8 @@ static enum store_status build_page_keys(struct pg_conn *c, const struct store_r
     struct keys_ctx k = {.cap = (size_t)(total / PAGE_CACHE_STEP) + 1};
     k.keys = xmalloc(k.cap * sizeof(*k.keys));
     enum store_status s = stream(c, q->user_id ? PG_KEYS_USER : PG_KEYS_ALL, &p, key_row, &k);
-    if (s == STORE_OK)
-        page_cache_put(q->account_id, q->user_id, version, k.keys, k.n);
+    if (s == STORE_OK && k.row > 0)
+        page_cache_put(q->account_id, q->user_id, k.version, k.keys, k.n);
     free(k.keys);
     return s;
 }
@@ -1329,7 +1335,7 @@ static enum store_status seek_page(struct pg_conn *c, struct arena *ar,
     int64_t skip;
     if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
         PAGE_CACHE_MISS) {
-        if ((s = build_page_keys(c, q, version, total)) != STORE_OK)
+        if ((s = build_page_keys(c, q, total)) != STORE_OK)
             return s;
         if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
             PAGE_CACHE_MISS)

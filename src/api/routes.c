@@ -145,7 +145,7 @@ static void authorized_call(struct api_call *call, const struct http_route *rout
     struct answer_key key;
     bool is_cacheable = false;
     const struct answer_entry *hit = NULL;
-    if (is_read && !call->app->is_answer_cache_off && store_has_change_version(call->conn)) {
+    if (is_read && !call->app->is_answer_cache_off) {
         answer_key_make(call, &key);
         is_cacheable = answer_cache_seen(&key) && store_change_version(call->conn, &version);
         if (is_cacheable)

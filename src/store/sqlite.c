@@ -693,9 +693,56 @@ static enum store_status read_users(struct sqlite_conn *c, struct arena *ar, sql
     return s;
 }
 
+/* Steps a bound statement that lists (created_at, id) in list order and caches the key of
+ * every STEP-th row for (account, list, version). */
 static enum store_status collect_page_keys(struct sqlite_conn *c, sqlite3_stmt *st, int64_t total,
                                            const char *account_id, const char *list,
-                                           int64_t version);
+                                           int64_t version)
+{
+    size_t cap = (size_t)(total / PAGE_CACHE_STEP) + 1, n = 0;
+    struct page_key *keys = xmalloc(cap * sizeof(*keys));
+    int rc;
+    int64_t row = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (++row % PAGE_CACHE_STEP != 0)
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            keys = xrealloc(keys, cap * sizeof(*keys));
+        }
+        keys[n].created_at = sqlite3_column_int64(st, 0);
+        col_id(st, 1, keys[n].id);
+        n++;
+    }
+    enum store_status s = status_of(c, rc);
+    done(st);
+    if (s == STORE_OK)
+        page_cache_put(account_id, list, version, keys, n);
+    free(keys);
+    return s;
+}
+
+/* The boundary key to seek from for row `offset` of a list, and the rows left to skip after it:
+ * version is a bound statement reading the list's order version, keys one listing its
+ * (created_at, id) in list order, run only when the page cache has nothing for that version.
+ * STORE_NOT_FOUND when no boundary serves the offset. */
+static enum store_status find_boundary(struct sqlite_conn *c, const char *account_id,
+                                       const char *list, sqlite3_stmt *version, sqlite3_stmt *keys,
+                                       int64_t offset, int64_t total, struct page_key *key,
+                                       int64_t *skip)
+{
+    int64_t v;
+    enum store_status s = count_rows(c, version, &v);
+    if (s == STORE_OK &&
+        page_cache_find(account_id, list, v, offset, key, skip) == PAGE_CACHE_MISS) {
+        if ((s = collect_page_keys(c, keys, total, account_id, list, v)) != STORE_OK)
+            return s;
+        if (page_cache_find(account_id, list, v, offset, key, skip) == PAGE_CACHE_MISS)
+            return STORE_NOT_FOUND;
+    }
+    done(keys);
+    return s;
+}
 
 /* A deep page of users: seek past the cached boundary key, then skip what remains (less than
  * a step). STORE_NOT_FOUND when the cache cannot serve this page. */
@@ -703,29 +750,17 @@ static enum store_status seek_users_page(struct sqlite_conn *c, struct arena *ar
                                          const char *account_id, int64_t offset, int64_t limit,
                                          int64_t total, struct store_user **rows, size_t *n)
 {
-    sqlite3_stmt *vs = stmt(c, ST_USER_ORDER_VERSION);
-    if (!vs)
+    sqlite3_stmt *vs = stmt(c, ST_USER_ORDER_VERSION), *ks = stmt(c, ST_USER_KEYS);
+    if (!vs || !ks)
         return STORE_ERROR;
     bind_text(vs, 1, account_id);
-    int64_t version;
-    enum store_status s = count_rows(c, vs, &version);
-    if (s != STORE_OK)
-        return s;
+    bind_text(ks, 1, account_id);
     struct page_key key;
     int64_t skip;
-    if (page_cache_find(account_id, PAGE_CACHE_USERS, version, offset, &key, &skip) ==
-        PAGE_CACHE_MISS) {
-        sqlite3_stmt *ks = stmt(c, ST_USER_KEYS);
-        if (!ks)
-            return STORE_ERROR;
-        bind_text(ks, 1, account_id);
-        if ((s = collect_page_keys(c, ks, total, account_id, PAGE_CACHE_USERS, version)) !=
-            STORE_OK)
-            return s;
-        if (page_cache_find(account_id, PAGE_CACHE_USERS, version, offset, &key, &skip) ==
-            PAGE_CACHE_MISS)
-            return STORE_NOT_FOUND;
-    }
+    enum store_status s =
+        find_boundary(c, account_id, PAGE_CACHE_USERS, vs, ks, offset, total, &key, &skip);
+    if (s != STORE_OK)
+        return s;
     sqlite3_stmt *st = stmt(c, ST_USER_SEEK);
     if (!st)
         return STORE_ERROR;
@@ -1399,38 +1434,8 @@ static enum store_status read_rows(struct sqlite_conn *c, struct arena *ar, sqli
 
 /* Reads the sort keys of every PAGE_CACHE_STEP-th recording, in list order, into the page
  * cache: one walk of the index instead of one per deep page. */
-/* Steps a bound statement that lists (created_at, id) in list order and caches the key of
- * every STEP-th row for (account, list, version). */
-static enum store_status collect_page_keys(struct sqlite_conn *c, sqlite3_stmt *st, int64_t total,
-                                           const char *account_id, const char *list,
-                                           int64_t version)
-{
-    size_t cap = (size_t)(total / PAGE_CACHE_STEP) + 1, n = 0;
-    struct page_key *keys = xmalloc(cap * sizeof(*keys));
-    int rc;
-    int64_t row = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (++row % PAGE_CACHE_STEP != 0)
-            continue;
-        if (n == cap) {
-            cap *= 2;
-            keys = xrealloc(keys, cap * sizeof(*keys));
-        }
-        keys[n].created_at = sqlite3_column_int64(st, 0);
-        col_id(st, 1, keys[n].id);
-        n++;
-    }
-    enum store_status s = status_of(c, rc);
-    done(st);
-    if (s == STORE_OK)
-        page_cache_put(account_id, list, version, keys, n);
-    free(keys);
-    return s;
-}
-
-static enum store_status build_page_keys(struct sqlite_conn *c,
-                                         const struct store_recording_query *q, int64_t version,
-                                         int64_t total)
+/* The statement listing the sort keys of q's list (all recordings, or one user's), bound. */
+static sqlite3_stmt *page_keys(struct sqlite_conn *c, const struct store_recording_query *q)
 {
     int which = q->user_id ? 1 : 0;
     sqlite3_stmt *st = prepare(
@@ -1439,12 +1444,12 @@ static enum store_status build_page_keys(struct sqlite_conn *c,
                 "ORDER BY created_at DESC, id DESC"
               : "SELECT created_at, id FROM recordings WHERE account_id = ?1 "
                 "ORDER BY created_at DESC, id DESC");
-    if (!st)
-        return STORE_ERROR;
-    bind_text(st, 1, q->account_id);
-    if (which)
-        bind_text(st, 2, q->user_id);
-    return collect_page_keys(c, st, total, q->account_id, q->user_id, version);
+    if (st) {
+        bind_text(st, 1, q->account_id);
+        if (which)
+            bind_text(st, 2, q->user_id);
+    }
+    return st;
 }
 
 /* An unfiltered deep page: seek past the cached boundary key, then skip what remains (less
@@ -1453,24 +1458,16 @@ static enum store_status seek_page(struct sqlite_conn *c, struct arena *ar,
                                    const struct store_recording_query *q, int64_t total,
                                    struct store_recording **rows, size_t *n)
 {
-    sqlite3_stmt *vs = stmt(c, ST_ACCOUNT_ORDER_VERSION);
-    if (!vs)
+    sqlite3_stmt *vs = stmt(c, ST_ACCOUNT_ORDER_VERSION), *ks = page_keys(c, q);
+    if (!vs || !ks)
         return STORE_ERROR;
     bind_text(vs, 1, q->account_id);
-    int64_t version;
-    enum store_status s = count_rows(c, vs, &version);
-    if (s != STORE_OK)
-        return s;
     struct page_key key;
     int64_t skip;
-    if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
-        PAGE_CACHE_MISS) {
-        if ((s = build_page_keys(c, q, version, total)) != STORE_OK)
-            return s;
-        if (page_cache_find(q->account_id, q->user_id, version, q->offset, &key, &skip) ==
-            PAGE_CACHE_MISS)
-            return STORE_NOT_FOUND;
-    }
+    enum store_status s =
+        find_boundary(c, q->account_id, q->user_id, vs, ks, q->offset, total, &key, &skip);
+    if (s != STORE_OK)
+        return s;
     int which = q->user_id ? 1 : 0;
     sqlite3_stmt *st = prepare(
         c, &c->rec_seek[which],

@@ -256,14 +256,9 @@ enum store_status store_read_begin(struct store_conn *c)
     return c->ops->read_begin ? c->ops->read_begin(c) : STORE_OK;
 }
 
-bool store_has_change_version(const struct store_conn *c)
-{
-    return c->ops->change_version != NULL;
-}
-
 bool store_change_version(struct store_conn *c, struct store_version *v)
 {
-    return c->ops->change_version && c->ops->change_version(c, v);
+    return c->ops->change_version(c, v);
 }
 
 void store_read_end(struct store_conn *c)

@@ -198,10 +198,8 @@ void store_read_end(struct store_conn *c);
 struct store_version {
     uint64_t words[3];
 };
-/* Whether the backend can tell (SQLite: from shared memory, for nothing; PostgreSQL: by asking
- * for the position of its write-ahead log, one round trip). */
-bool store_has_change_version(const struct store_conn *c);
-/* Fills *v; false when it cannot tell now. */
+/* Fills *v (SQLite: from shared memory, for nothing; PostgreSQL: by asking for the position of
+ * its write-ahead log, one round trip); false when it cannot tell now. */
 bool store_change_version(struct store_conn *c, struct store_version *v);
 
 enum store_status store_begin(struct store_conn *c);

@@ -29,7 +29,7 @@ struct store_ops {
     enum store_status (*relax)(struct store_conn *c);
     int64_t (*changes)(struct store_conn *c);
     bool (*sync_log)(const char *target, int *fd);
-    bool (*change_version)(struct store_conn *c, struct store_version *v); /* or NULL */
+    bool (*change_version)(struct store_conn *c, struct store_version *v);
     /* NULL where a read snapshot costs more than it saves. */
     enum store_status (*read_begin)(struct store_conn *c);
     void (*read_end)(struct store_conn *c);

@@ -23,6 +23,36 @@ static const char usage[] =
     "optional. All or nothing: a bad line imports nothing and the error names the line.\n"
     "Prints {\"imported\": N}.\n";
 
+/* Reading, checking and rendering the lines takes about a sixth of an import's time; a thread
+ * of its own does it ahead of the inserts, and hands over batches of recordings ready to
+ * store, in order. It looks users up through the inserting connection, between two batches:
+ * a connection of its own would keep the database from being the import's alone
+ * (store_bulk_exclusive), and would not see the transaction's own writes. */
+enum { BATCH = 256, QUEUE = 4 };
+
+struct batch {
+    struct arena *ar;
+    struct store_recording recs[BATCH];
+    size_t line_no[BATCH];
+    size_t n;
+    bool is_last;  /* nothing follows: the input ended, or err */
+    char err[600]; /* the input's first problem, which comes after recs */
+};
+
+struct pipeline {
+    struct store_conn *conn; /* the import's, shared under conn_mu */
+    pthread_mutex_t conn_mu;
+    const char *account;
+    FILE *in;
+    int64_t now;
+    struct arena *users; /* the users looked up, which recordings point into, to the end */
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    struct batch slots[QUEUE];
+    size_t filled, taken; /* batches handed over and taken back so far */
+    bool is_stopped;      /* the inserting side gave up */
+};
+
 /* The users an import has already looked up: imports name few users many times. */
 enum { KNOWN_USERS = 64 };
 struct known_users {
@@ -31,8 +61,8 @@ struct known_users {
     size_t n, next;
 };
 
-static enum store_status find_user(struct store_conn *conn, struct known_users *known,
-                                   const char *account, const char *email, struct store_user *out)
+static enum store_status find_user(struct pipeline *p, struct known_users *known, const char *email,
+                                   struct store_user *out)
 {
     for (size_t i = 0; i < known->n; i++) {
         if (strcasecmp(known->users[i].email, email) == 0) {
@@ -40,7 +70,9 @@ static enum store_status find_user(struct store_conn *conn, struct known_users *
             return STORE_OK;
         }
     }
-    enum store_status s = store_user_find_by_email(conn, known->ar, account, email, out);
+    pthread_mutex_lock(&p->conn_mu);
+    enum store_status s = store_user_find_by_email(p->conn, known->ar, p->account, email, out);
+    pthread_mutex_unlock(&p->conn_mu);
     if (s == STORE_OK) {
         known->users[known->next] = *out;
         known->next = (known->next + 1) % KNOWN_USERS;
@@ -52,9 +84,9 @@ static enum store_status find_user(struct store_conn *conn, struct known_users *
 
 /* Turns one line into a recording ready to store, rendered JSON included; false with a
  * message in err. */
-static bool parse_line(struct store_conn *conn, struct known_users *known, struct arena *ar,
-                       const char *account, const char *line, size_t len, int64_t now,
-                       struct store_recording *r, char *err, size_t errlen)
+static bool parse_line(struct pipeline *p, struct known_users *known, struct arena *ar,
+                       const char *line, size_t len, struct store_recording *r, char *err,
+                       size_t errlen)
 {
     if (!utf8_is_valid(line, len)) {
         snprintf(err, errlen, "not valid UTF-8");
@@ -74,52 +106,25 @@ static bool parse_line(struct store_conn *conn, struct known_users *known, struc
     if (!ok)
         return false;
     struct store_user u;
-    enum store_status s = find_user(conn, known, account, r->user_email, &u);
+    enum store_status s = find_user(p, known, r->user_email, &u);
     if (s != STORE_OK) {
         snprintf(err, errlen, s == STORE_NOT_FOUND ? "unknown user_email %s" : "cannot read %s",
                  r->user_email);
         return false;
     }
-    snprintf(r->account_id, sizeof(r->account_id), "%s", account);
+    snprintf(r->account_id, sizeof(r->account_id), "%s", p->account);
     snprintf(r->user_id, sizeof(r->user_id), "%s", u.id);
     r->user_email = u.email;
     r->user_name = name ? name : u.name;
     if (!r->id[0])
         uuid_v7_new(r->id);
     if (!r->created_at)
-        r->created_at = now;
+        r->created_at = p->now;
     if (!r->updated_at)
         r->updated_at = r->created_at;
     r->rendered = api_recording_rendered(ar, r);
     return true;
 }
-
-/* Reading, checking and rendering the lines takes about a sixth of an import's time; a thread
- * of its own does it (with its own connection to look users up) ahead of the inserts, and
- * hands over batches of recordings ready to store, in order. */
-enum { BATCH = 256, QUEUE = 4 };
-
-struct batch {
-    struct arena *ar;
-    struct store_recording recs[BATCH];
-    size_t line_no[BATCH];
-    size_t n;
-    bool is_last;  /* nothing follows: the input ended, or err */
-    char err[600]; /* the input's first problem, which comes after recs */
-};
-
-struct pipeline {
-    struct store *store;
-    const char *account;
-    FILE *in;
-    int64_t now;
-    struct arena *users; /* the users looked up, which recordings point into, to the end */
-    pthread_mutex_t mu;
-    pthread_cond_t changed;
-    struct batch slots[QUEUE];
-    size_t filled, taken; /* batches handed over and taken back so far */
-    bool is_stopped;      /* the inserting side gave up */
-};
 
 /* The next batch to fill, emptied; NULL once the inserting side has stopped. */
 static struct batch *slot_to_fill(struct pipeline *p)
@@ -148,8 +153,8 @@ static void hand_over(struct pipeline *p)
 }
 
 /* Fills b with the next lines; false when nothing follows. */
-static bool fill(struct pipeline *p, struct store_conn *conn, struct known_users *known,
-                 struct batch *b, struct line_reader *reader, size_t *line_no)
+static bool fill(struct pipeline *p, struct known_users *known, struct batch *b,
+                 struct line_reader *reader, size_t *line_no)
 {
     char err[512];
     while (b->n < BATCH) {
@@ -170,12 +175,7 @@ static bool fill(struct pipeline *p, struct store_conn *conn, struct known_users
             len--;
         if (len == 0)
             continue;
-        if (!conn) {
-            snprintf(b->err, sizeof(b->err), "cannot open the database");
-            return false;
-        }
-        if (!parse_line(conn, known, b->ar, p->account, line, len, p->now, &b->recs[b->n], err,
-                        sizeof(err))) {
+        if (!parse_line(p, known, b->ar, line, len, &b->recs[b->n], err, sizeof(err))) {
             snprintf(b->err, sizeof(b->err), "line %zu: %s", *line_no, err);
             return false;
         }
@@ -187,14 +187,13 @@ static bool fill(struct pipeline *p, struct store_conn *conn, struct known_users
 static void *parse_lines(void *arg)
 {
     struct pipeline *p = arg;
-    struct store_conn *conn = store_conn_get(p->store);
     struct known_users known = {.ar = p->users};
     struct line_reader reader = {.in = p->in, .limit = LIMIT_IMPORT_LINE_BYTES};
     size_t line_no = 0;
     struct batch *b;
     bool more = true;
     while (more && (b = slot_to_fill(p))) {
-        more = fill(p, conn, &known, b, &reader, &line_no);
+        more = fill(p, &known, b, &reader, &line_no);
         b->is_last = !more;
         hand_over(p);
     }
@@ -262,6 +261,7 @@ static int insert_all(struct cli_env *env, struct pipeline *p, int64_t expected,
     while (rc == CLI_OK && !is_last) {
         struct batch *b = slot_to_take(p);
         int64_t adding = *imported + (int64_t)b->n; /* at least; a file's lines: known */
+        pthread_mutex_lock(&p->conn_mu);
         if (b->n && !*deferred &&
             worth_deferring(expected > adding ? expected : adding, existing)) {
             if (store_recording_indexes_defer(env->conn) != STORE_OK)
@@ -272,6 +272,7 @@ static int insert_all(struct cli_env *env, struct pipeline *p, int64_t expected,
         enum store_status s = rc == CLI_OK && b->n
                                   ? store_recordings_insert(env->conn, b->recs, b->n, &failed)
                                   : STORE_OK;
+        pthread_mutex_unlock(&p->conn_mu);
         if (s != STORE_OK) {
             size_t at = failed < b->n ? failed : b->n - 1;
             rc = cli_fail(s == STORE_CONFLICT
@@ -298,6 +299,52 @@ static int insert_all(struct cli_env *env, struct pipeline *p, int64_t expected,
  * 256 MiB 4.2 s). */
 enum { IMPORT_CACHE_MIB = 64 };
 
+/* The import's transaction, once the database is ready for it. */
+static int import_all(struct cli_env *env, const char *account, FILE *in, int64_t *imported)
+{
+    if (store_begin(env->conn) != STORE_OK)
+        return cli_fail("cannot start a transaction");
+    int64_t existing = 0, expected = count_lines(in);
+    if (store_recording_total(env->conn, &existing) != STORE_OK) {
+        store_rollback(env->conn);
+        return cli_fail("cannot count the recordings");
+    }
+    struct pipeline p = {.conn = env->conn,
+                         .account = account,
+                         .in = in,
+                         .now = time_now_ms(),
+                         .users = arena_new()};
+    pthread_mutex_init(&p.conn_mu, NULL);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    pthread_t parser;
+    int rc = CLI_OK;
+    if (pthread_create(&parser, NULL, parse_lines, &p) != 0) {
+        rc = cli_fail("cannot start a thread");
+    } else {
+        bool deferred = false;
+        rc = insert_all(env, &p, expected, existing, &deferred, imported);
+        pthread_join(parser, NULL);
+        if (rc == CLI_OK && deferred && store_recording_indexes_build(env->conn) != STORE_OK)
+            rc = cli_fail("cannot build the indexes; nothing imported");
+    }
+    for (size_t i = 0; i < QUEUE; i++)
+        arena_free(p.slots[i].ar);
+    arena_free(p.users);
+    pthread_cond_destroy(&p.changed);
+    pthread_mutex_destroy(&p.mu);
+    pthread_mutex_destroy(&p.conn_mu);
+    if (rc != CLI_OK) {
+        store_rollback(env->conn);
+        return rc;
+    }
+    if (store_commit(env->conn) != STORE_OK) {
+        store_rollback(env->conn);
+        return cli_fail("cannot commit the import; nothing imported");
+    }
+    return CLI_OK;
+}
+
 static int import(struct cli_env *env, const char *account, FILE *in)
 {
     struct arena *ar = arena_new();
@@ -309,46 +356,17 @@ static int import(struct cli_env *env, const char *account, FILE *in)
                                     : cli_fail("cannot read the account: %s", store_status_name(s));
     if (store_bulk_mode(env->conn, IMPORT_CACHE_MIB) != STORE_OK)
         return cli_fail("cannot prepare the database for the import");
-    if (store_begin(env->conn) != STORE_OK)
-        return cli_fail("cannot start a transaction");
-    int64_t existing = 0, expected = count_lines(in), imported = 0;
-    if (store_recording_total(env->conn, &existing) != STORE_OK) {
-        store_rollback(env->conn);
-        return cli_fail("cannot count the recordings");
-    }
-    struct pipeline p = {.store = env->store,
-                         .account = account,
-                         .in = in,
-                         .now = time_now_ms(),
-                         .users = arena_new()};
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.changed, NULL);
-    pthread_t parser;
-    int rc = CLI_OK;
-    if (pthread_create(&parser, NULL, parse_lines, &p) != 0) {
-        rc = cli_fail("cannot start a thread");
-    } else {
-        bool deferred = false;
-        rc = insert_all(env, &p, expected, existing, &deferred, &imported);
-        pthread_join(parser, NULL);
-        if (rc == CLI_OK && deferred && store_recording_indexes_build(env->conn) != STORE_OK)
-            rc = cli_fail("cannot build the indexes; nothing imported");
-    }
-    for (size_t i = 0; i < QUEUE; i++)
-        arena_free(p.slots[i].ar);
-    arena_free(p.users);
-    pthread_cond_destroy(&p.changed);
-    pthread_mutex_destroy(&p.mu);
-    if (rc != CLI_OK) {
-        store_rollback(env->conn);
-        return rc;
-    }
-    if (store_commit(env->conn) != STORE_OK) {
-        store_rollback(env->conn);
-        return cli_fail("cannot commit the import; nothing imported");
-    }
-    printf("{\"imported\":%lld}\n", (long long)imported);
-    return CLI_OK;
+    /* With no server or other command on the database, the import takes it for itself and
+     * writes its pages once; otherwise it goes on beside them. */
+    bool is_exclusive = store_bulk_exclusive(env->conn) == STORE_OK;
+    int64_t imported = 0;
+    int rc = import_all(env, account, in, &imported);
+    if (is_exclusive && store_bulk_shared(env->conn) != STORE_OK)
+        fprintf(stderr, "screendesk: warning: the database stays in rollback-journal mode until "
+                        "the next server or command opens it\n");
+    if (rc == CLI_OK)
+        printf("{\"imported\":%lld}\n", (long long)imported);
+    return rc;
 }
 
 static int run_import(int argc, char **argv)

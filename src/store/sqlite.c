@@ -17,6 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How long a statement waits for a lock another connection holds. */
+enum { BUSY_TIMEOUT_MS = 5000 };
+
 extern const char *const store_sqlite_migrations[];
 extern const size_t store_sqlite_migrations_count;
 
@@ -369,13 +372,24 @@ static struct store_conn *open_conn(const char *path, char *err, size_t errlen)
         free(c);
         return NULL;
     }
-    sqlite3_busy_timeout(c->db, 5000);
+    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
     /* WAL lets readers on other threads and processes go on while one writer commits;
      * synchronous=FULL makes each acknowledged commit survive power loss, not only a crash. */
     const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
-    if (sqlite3_exec(c->db, setup, NULL, NULL, &msg) != SQLITE_OK) {
+    rc = sqlite3_exec(c->db, setup, NULL, NULL, &msg);
+    if (rc == SQLITE_BUSY) {
+        snprintf(err, errlen,
+                 "%s: database is locked by another program (an import that has the database "
+                 "to itself keeps it until it ends)",
+                 path);
+        sqlite3_free(msg);
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, msg ? msg : "cannot configure");
         sqlite3_free(msg);
         sqlite3_close(c->db);
@@ -998,6 +1012,41 @@ static enum store_status bulk_mode(struct store_conn *base, int mib)
     return exec_sql(base, sql);
 }
 
+/* Sets the journal mode; true when the database is in `mode` afterwards. */
+static bool journal_mode(struct sqlite_conn *c, const char *mode)
+{
+    char sql[48];
+    snprintf(sql, sizeof(sql), "PRAGMA journal_mode=%s", mode);
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Leaving WAL mode needs every other connection closed: SQLite refuses it at once (no busy
+ * wait) while one has the database open, so a load beside running servers goes on in WAL
+ * mode. A process killed during the load leaves a hot journal, which the next connection to
+ * open the database rolls back before it sets WAL mode again (open_conn). */
+static enum store_status bulk_exclusive(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    sqlite3_busy_timeout(c->db, 0);
+    bool ok = journal_mode(c, "delete");
+    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    return ok ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static enum store_status bulk_shared(struct store_conn *base)
+{
+    struct sqlite_conn *c = sq(base);
+    if (journal_mode(c, "wal"))
+        return STORE_OK;
+    log_error("cannot set WAL mode again: %s", sqlite3_errmsg(c->db));
+    return STORE_ERROR;
+}
+
 static enum store_status recording_total(struct store_conn *base, int64_t *n)
 {
     struct sqlite_conn *c = sq(base);
@@ -1563,6 +1612,8 @@ const struct store_ops store_sqlite_ops = {
     .read_begin = read_begin,
     .change_version = change_version,
     .bulk_mode = bulk_mode,
+    .bulk_exclusive = bulk_exclusive,
+    .bulk_shared = bulk_shared,
     .recording_total = recording_total,
     .recording_indexes_defer = recording_indexes_defer,
     .recording_indexes_build = recording_indexes_build,

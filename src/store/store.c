@@ -500,6 +500,16 @@ enum store_status store_bulk_mode(struct store_conn *c, int mib)
     return c->ops->bulk_mode ? c->ops->bulk_mode(c, mib) : STORE_OK;
 }
 
+enum store_status store_bulk_exclusive(struct store_conn *c)
+{
+    return c->ops->bulk_exclusive ? c->ops->bulk_exclusive(c) : STORE_UNAVAILABLE;
+}
+
+enum store_status store_bulk_shared(struct store_conn *c)
+{
+    return c->ops->bulk_shared ? c->ops->bulk_shared(c) : STORE_OK;
+}
+
 enum store_status store_recording_total(struct store_conn *c, int64_t *n)
 {
     return c->ops->recording_total(c, n);

@@ -309,6 +309,18 @@ enum store_status store_sign_in_record(struct store_conn *c, const char *account
  * to the log and read back. */
 enum store_status store_bulk_mode(struct store_conn *c, int mib);
 
+/* Takes the database for this connection alone for a bulk load, when no other connection has
+ * it open: SQLite then writes each new page once, into the database file (a rollback journal
+ * keeps only the pages that existed before), instead of into the log and again when the log
+ * is copied back. Until store_bulk_shared, other connections wait for the database (their busy
+ * timeout) and this one must not share it with another connection of its own process. Call
+ * outside a transaction. STORE_UNAVAILABLE when another connection has the database open, and
+ * on PostgreSQL: the load then goes on beside the others as usual. */
+enum store_status store_bulk_exclusive(struct store_conn *c);
+/* Gives the database back to every connection (SQLite: the write-ahead log again). Call
+ * outside a transaction, after store_bulk_exclusive succeeded. */
+enum store_status store_bulk_shared(struct store_conn *c);
+
 /* The number of recordings of every account. */
 enum store_status store_recording_total(struct store_conn *c, int64_t *n);
 /* Inside a transaction that will add many recordings: stops maintaining the recordings'

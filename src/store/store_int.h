@@ -87,6 +87,9 @@ struct store_ops {
     enum store_status (*sign_in_record)(struct store_conn *c, const char *account_id,
                                         const char *user_id, int failures, int64_t blocked_until);
     enum store_status (*bulk_mode)(struct store_conn *c, int mib); /* or NULL */
+    /* Both NULL where a connection cannot take the database for itself. */
+    enum store_status (*bulk_exclusive)(struct store_conn *c);
+    enum store_status (*bulk_shared)(struct store_conn *c);
     enum store_status (*recording_total)(struct store_conn *c, int64_t *n);
     /* Both NULL where indexes cannot be dropped without blocking other readers. */
     enum store_status (*recording_indexes_defer)(struct store_conn *c);

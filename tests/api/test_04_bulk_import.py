@@ -227,3 +227,119 @@ def test_carriage_returns_and_a_last_line_without_newline(cli, account, api):
     text = rows[0] + "\r\n\r\n" + rows[1] + "\r\n" + rows[2]
     assert cli.json("recordings", "import", "--account", account, stdin=text) == {"imported": 3}
     assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 3
+
+
+def start_import(cli, account):
+    import subprocess
+
+    from conftest import BIN
+    return subprocess.Popen([BIN, "recordings", "import", "--db", cli.db, "--account", account],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=cli.workdir)
+
+
+def wait_for(predicate, seconds=20):
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's journal modes")
+def test_beside_a_running_server_the_import_goes_through_the_log(cli, account, api):
+    """A server has the database open: the import must not take it for itself (the server
+    goes on answering during the import), so no rollback journal appears."""
+    import os
+    path = cli.db[len("sqlite:"):]
+    before = api.get("/api/v2/recordings").json()["pagination"]["count"]
+    proc = start_import(cli, account)
+    proc.stdin.write(ndjson(make_records(2000, start=50000)))
+    proc.stdin.flush()
+    # The first batches are in the transaction once the log has grown past its header.
+    assert wait_for(lambda: os.path.exists(path + "-wal") and
+                    os.path.getsize(path + "-wal") > 200000)
+    assert not os.path.exists(path + "-journal")
+    r = api.get("/api/v2/recordings?items=1")
+    assert r.status_code == 200 and r.json()["pagination"]["count"] == before
+    out, err = proc.communicate(ndjson(make_records(2000, start=52000)), timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out) == {"imported": 4000}
+    assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 4000
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's journal modes")
+def test_with_the_database_to_itself_the_import_writes_pages_once(tmp_path):
+    """Nothing else has the database open: the import leaves WAL mode for its duration (a
+    rollback journal keeps the few pages that existed; new pages go once, straight into the
+    database file), then sets WAL mode again; the data and its indexes are whole."""
+    import os
+
+    from conftest import Cli
+    alone = Cli(str(tmp_path))
+    alone.run("init")
+    acc = alone.account("Alone Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        alone.user(acc, email)
+    path = alone.db[len("sqlite:"):]
+    records = make_records(4000)
+    proc = start_import(alone, acc)
+    proc.stdin.write(ndjson(records[:2000]))
+    proc.stdin.flush()
+    assert wait_for(lambda: os.path.exists(path + "-journal"))
+    assert not os.path.exists(path + "-wal")
+    # Meanwhile other programs wait for it (5 s), then say why they cannot open the database.
+    other = alone.run("user", "create", "--account", acc, "--email", "late@bulk.test",
+                      check=False)
+    assert other.returncode != 0 and "locked by another program" in other.stderr
+    out, err = proc.communicate(ndjson(records[2000:]), timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out) == {"imported": 4000}
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    server = Server(alone)
+    try:
+        check_answers(Api(server.url, alone.token(acc, USERS[0])["token"]), records)
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's journal modes")
+def test_an_import_killed_with_the_database_to_itself_leaves_it_as_it_was(tmp_path):
+    """Killed while its rollback journal is hot: the next program to open the database rolls
+    the import back and sets WAL mode again."""
+    import os
+    import signal
+
+    from conftest import Cli
+    alone = Cli(str(tmp_path))
+    alone.run("init")
+    acc = alone.account("Killed Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        alone.user(acc, email)
+    assert alone.import_recordings(acc, make_records(10)) == {"imported": 10}
+    path = alone.db[len("sqlite:"):]
+    before = index_state(alone)
+    proc = start_import(alone, acc)
+    proc.stdin.write(ndjson(make_records(3000, start=10)))
+    proc.stdin.flush()
+    assert wait_for(lambda: os.path.exists(path + "-journal") and
+                    os.path.getsize(path + "-journal") > 0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdin.close()
+    assert os.path.exists(path + "-journal")
+    server = Server(alone)
+    try:
+        check_answers(Api(server.url, alone.token(acc, USERS[0])["token"]), make_records(10))
+    finally:
+        assert server.stop() == 0
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    assert index_state(alone) == before

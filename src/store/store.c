@@ -527,6 +527,8 @@ enum store_status store_recording_indexes_build(struct store_conn *c)
 
 enum store_status store_recording_insert(struct store_conn *c, const struct store_recording *r)
 {
+    if (!r->rendered)
+        return STORE_INVALID;
     if (fault_injected())
         return STORE_ERROR;
     return c->ops->recording_insert(c, r);
@@ -535,6 +537,9 @@ enum store_status store_recording_insert(struct store_conn *c, const struct stor
 enum store_status store_recordings_insert(struct store_conn *c, const struct store_recording *recs,
                                           size_t n, size_t *failed)
 {
+    for (*failed = 0; *failed < n; ++*failed)
+        if (!recs[*failed].rendered)
+            return STORE_INVALID;
     *failed = 0;
     if (fault_injected())
         return STORE_ERROR;
@@ -568,6 +573,8 @@ enum store_status store_recording_list(struct store_conn *c, struct arena *ar,
 enum store_status store_recording_update(struct store_conn *c, const char *account_id,
                                          const char *id, const struct store_recording_update *u)
 {
+    if (!u->rendered)
+        return STORE_INVALID;
     if (fault_injected())
         return STORE_ERROR;
     return c->ops->recording_update(c, account_id, id, u);

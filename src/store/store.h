@@ -125,8 +125,10 @@ struct store_recording {
     char *console_logs;
     char *customer_email;
     /* The recording's v2 JSON object as the API renders it, kept with the row and written with
-     * every change; NULL when not stored (then the other fields are all filled). When a read
-     * returns it, only id, times, customer_email and user_email are filled besides. */
+     * every change: required to insert or update one (the store may keep the descriptive
+     * fields in it alone). NULL when a read finds a row written before it was kept (then the
+     * other fields are all filled); a read that returns it fills only id, times,
+     * customer_email and user_email besides. */
     char *rendered;
 };
 

@@ -182,7 +182,17 @@ def test_rows_without_a_stored_rendering_answer_the_same(cli, w):
     uuid = w["all_a"][9]
     before = w["api"]["owner"].get(f"/api/v2/recordings/{uuid}").json()
     before_v1 = w["api"]["owner"].get(f"/api/v1/recordings/{uuid}").json()
-    cli.sql("UPDATE recordings SET rendered = NULL WHERE id = ?", uuid)
+    # Such a row keeps every field in its columns (rows written since keep them in rendered).
+    m, t = before["metadata"], before["technical_details"]
+    cli.sql("UPDATE recordings SET rendered = NULL, title = ?, summary = ?, description = ?, "
+            "duration = ?, impressions_count = ?, recording_type = ?, recording_source = ?, "
+            "url = ?, helpdesk_info = ?, vendor = ?, ip_address = ?, timezone = ?, "
+            "network_type = ?, isp = ?, console_logs = ?, user_name = ? WHERE id = ?",
+            before["title"], before["summary"], before["description"], m["duration"],
+            m["impressions_count"], m["recording_type"], m["recording_source"], m["url"],
+            json.dumps(m["helpdesk_info"], separators=(",", ":")), t["vendor"],
+            t["ip_address"], t["timezone"], t["network_type"], t["isp"],
+            before["console_logs"], before["user"]["name"], uuid)
     assert w["api"]["owner"].get(f"/api/v2/recordings/{uuid}").json() == before
     assert w["api"]["owner"].get(f"/api/v1/recordings/{uuid}").json() == before_v1
     r = patch_json(w["api"]["owner"], uuid, {"recording": {"summary": "from fields"}})

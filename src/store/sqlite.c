@@ -84,8 +84,12 @@ enum stmt_id {
 #define USER_COLS                                                                                  \
     USER_BASE "coalesce((SELECT owner_id FROM accounts WHERE id = ?1) = u.id, 0) FROM users u "
 
+/* Recordings name their account by its number (migration 008); every recording statement has
+ * the account's id as ?1. */
+#define REC_ACCOUNT "account_num = (SELECT num FROM accounts WHERE id = ?1)"
+
 #define REC_COLS                                                                                   \
-    "id, account_id, user_id, user_email, user_name, title, summary, description, created_at, "    \
+    "id, ?1, user_id, user_email, user_name, title, summary, description, created_at, "            \
     "updated_at, duration, impressions_count, recording_type, recording_source, url, "             \
     "helpdesk_info, ticket_id, provider, vendor, ip_address, timezone, network_type, isp, "        \
     "console_logs, customer_email, rendered "
@@ -93,13 +97,14 @@ enum stmt_id {
 /* What reads select: a row that keeps its rendered JSON needs nothing more, and SQLite then
  * decodes 7 columns instead of 26. Rows without it (none written by this version) are read
  * again whole (ST_RECORDING_FULL). */
-#define REC_READ "id, account_id, user_email, created_at, updated_at, customer_email, rendered "
+#define REC_READ "id, ?1, user_email, created_at, updated_at, customer_email, rendered "
 
 #define TOKEN_COLS "id, account_id, name, token_hash, token_secret, created_at, revoked_at"
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_ACCOUNT_INSERT] = "INSERT INTO accounts (id, name, plan, api_access, owner_id, "
-                          "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          "created_at, updated_at, num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                          "(SELECT coalesce(max(num), 0) + 1 FROM accounts))",
     [ST_ACCOUNT_GET] = "SELECT id, name, plan, api_access, owner_id, created_at, updated_at "
                        "FROM accounts WHERE id = ?1",
     [ST_ACCOUNT_UPDATE] = "UPDATE accounts SET plan = coalesce(?2, plan), api_access = "
@@ -188,11 +193,12 @@ static const char *const stmt_sql[ST_COUNT] = {
      * makes rows 40 % smaller and a large import a quarter faster. Rows from before
      * migration 004 keep every column and no rendered JSON until their next change. */
     [ST_RECORDING_INSERT] =
-        "INSERT INTO recordings (id, account_id, user_id, user_email, created_at, updated_at, "
+        "INSERT INTO recordings (id, account_num, user_id, user_email, created_at, updated_at, "
         "ticket_id, provider, customer_email, rendered, customer_email_lower, user_email_lower) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, lower(?9), lower(?4))",
-    [ST_RECORDING_FULL] = "SELECT " REC_COLS "FROM recordings WHERE account_id = ?1 AND id = ?2",
-    [ST_RECORDING_GET] = "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND id = ?2 "
+        "VALUES (?1, (SELECT num FROM accounts WHERE id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "lower(?9), lower(?4))",
+    [ST_RECORDING_FULL] = "SELECT " REC_COLS "FROM recordings WHERE " REC_ACCOUNT " AND id = ?2",
+    [ST_RECORDING_GET] = "SELECT " REC_READ "FROM recordings WHERE " REC_ACCOUNT " AND id = ?2 "
                          "AND (?3 IS NULL OR user_id = ?3)",
     [ST_RECORDING_TOTAL] = "SELECT coalesce(sum(recordings_count), 0) FROM accounts",
     [ST_ACCOUNT_RECORDINGS] = "SELECT recordings_count FROM accounts WHERE id = ?1",
@@ -204,7 +210,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "NULL, duration = 0, impressions_count = 0, recording_type = NULL, recording_source = "
         "NULL, url = NULL, helpdesk_info = '{}', vendor = NULL, ip_address = NULL, timezone = "
         "NULL, network_type = NULL, isp = NULL, console_logs = NULL, updated_at = ?3, rendered "
-        "= ?4 WHERE account_id = ?1 AND id = ?2",
+        "= ?4 WHERE " REC_ACCOUNT " AND id = ?2",
 };
 
 struct sqlite_conn {
@@ -1144,9 +1150,9 @@ static enum store_status count_again(struct sqlite_conn *c, const char *account_
 {
     static const char *const sql[] = {
         "UPDATE accounts SET recordings_count = (SELECT count(*) FROM recordings WHERE "
-        "account_id = ?1), recordings_version = recordings_version + 1 WHERE id = ?1",
+        "account_num = accounts.num), recordings_version = recordings_version + 1 WHERE id = ?1",
         "UPDATE users SET recordings_count = (SELECT count(*) FROM recordings r WHERE "
-        "r.account_id = ?1 AND r.user_id = users.id) WHERE account_id = ?1"};
+        "r." REC_ACCOUNT " AND r.user_id = users.id) WHERE account_id = ?1"};
     enum store_status s = STORE_OK;
     for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && s == STORE_OK; i++) {
         sqlite3_stmt *st = NULL;
@@ -1482,7 +1488,7 @@ static enum store_status recording_get(struct store_conn *base, struct arena *ar
 /* Parameters keep fixed numbers whatever the mask, so binding never depends on it. */
 static void where_clause(char *out, size_t len, unsigned m)
 {
-    snprintf(out, len, "WHERE account_id = ?1%s%s%s%s%s%s%s%s",
+    snprintf(out, len, "WHERE " REC_ACCOUNT "%s%s%s%s%s%s%s%s",
              m & F_USER ? " AND user_id = ?2" : "", m & F_TICKET ? " AND ticket_id = ?3" : "",
              m & F_PROVIDER ? " AND provider = ?4" : "",
              m & F_CUSTOMER ? " AND customer_email_lower = lower(?5)" : "",
@@ -1535,9 +1541,9 @@ static sqlite3_stmt *page_keys(struct sqlite_conn *c, const struct store_recordi
     int which = q->user_id ? 1 : 0;
     sqlite3_stmt *st = prepare(
         c, &c->rec_keys[which],
-        which ? "SELECT created_at, id FROM recordings WHERE account_id = ?1 AND user_id = ?2 "
+        which ? "SELECT created_at, id FROM recordings WHERE " REC_ACCOUNT " AND user_id = ?2 "
                 "ORDER BY created_at DESC, id DESC"
-              : "SELECT created_at, id FROM recordings WHERE account_id = ?1 "
+              : "SELECT created_at, id FROM recordings WHERE " REC_ACCOUNT " "
                 "ORDER BY created_at DESC, id DESC");
     if (st) {
         bind_text(st, 1, q->account_id);
@@ -1566,9 +1572,9 @@ static enum store_status seek_page(struct sqlite_conn *c, struct arena *ar,
     int which = q->user_id ? 1 : 0;
     sqlite3_stmt *st = prepare(
         c, &c->rec_seek[which],
-        which ? "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND user_id = ?2 AND "
+        which ? "SELECT " REC_READ "FROM recordings WHERE " REC_ACCOUNT " AND user_id = ?2 AND "
                 "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6"
-              : "SELECT " REC_READ "FROM recordings WHERE account_id = ?1 AND ?2 IS NULL AND "
+              : "SELECT " REC_READ "FROM recordings WHERE " REC_ACCOUNT " AND ?2 IS NULL AND "
                 "(created_at, id) < (?3, ?4) ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6");
     if (!st)
         return STORE_ERROR;

@@ -437,21 +437,24 @@ static void assert_list_queries_use_indexes(const char *path)
 {
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+#define ACCOUNT "account_num = (SELECT num FROM accounts WHERE id = 'a')"
     const char *queries[] = {
-        "SELECT id FROM recordings WHERE account_id = 'a' ORDER BY created_at DESC, id DESC "
+        "SELECT id FROM recordings WHERE " ACCOUNT " ORDER BY created_at DESC, id DESC "
         "LIMIT 100 OFFSET 100",
-        "SELECT id FROM recordings WHERE account_id = 'a' AND user_id = 'u' ORDER BY created_at "
+        "SELECT id FROM recordings WHERE " ACCOUNT " AND user_id = 'u' ORDER BY created_at "
         "DESC, id DESC LIMIT 100",
-        "SELECT id FROM recordings WHERE account_id = 'a' AND ticket_id = '1' ORDER BY "
+        "SELECT id FROM recordings WHERE " ACCOUNT " AND ticket_id = '1' ORDER BY "
         "created_at DESC, id DESC LIMIT 100",
+        "SELECT id FROM recordings WHERE " ACCOUNT " AND id = 'x'",
         "SELECT id FROM users WHERE account_id = 'a' AND email_lower = 'x'",
         "SELECT email FROM users u WHERE u.account_id = 'a' AND (u.created_at, u.id) >= (SELECT "
         "created_at, id FROM users WHERE account_id = 'a' ORDER BY created_at, id LIMIT 1 "
         "OFFSET 500) ORDER BY u.created_at, u.id LIMIT 100",
         "SELECT id FROM personal_tokens WHERE token_hash = x'00'",
-        "SELECT title FROM recordings WHERE account_id = 'a' AND NULL IS NULL AND "
+        "SELECT title FROM recordings WHERE " ACCOUNT " AND NULL IS NULL AND "
         "(created_at, id) < (5, 'x') ORDER BY created_at DESC, id DESC LIMIT 100 OFFSET 5",
     };
+#undef ACCOUNT
     for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
         char sql[512];
         snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", queries[i]);
@@ -674,6 +677,96 @@ static void account_update_and_any(void **state)
     assert_int_equal(store_account_update(f->conn, "missing", NULL, 1, 8), STORE_NOT_FOUND);
 }
 
+extern const char *const store_sqlite_migrations[];
+
+/* A database of schema version 7 (recordings keyed by the account's id) comes through
+ * migration 008 with every recording, its counts, its isolation and its order. */
+static void recordings_survive_the_account_number_migration(void **state)
+{
+    (void)state;
+    if (postgres_url())
+        skip();
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/sd-store-mig-%d.db", (int)getpid());
+    remove_files(path);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA journal_mode=WAL; CREATE TABLE schema_migrations "
+                                  "(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    for (int v = 0; v < 7; v++) {
+        assert_int_equal(sqlite3_exec(db, store_sqlite_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+        char sql[96];
+        snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations VALUES (%d, 0)", v + 1);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    /* Two accounts; b's row has no rendered JSON (written before migration 004). */
+    const char *rows =
+        "INSERT INTO accounts (id, name, plan, owner_id, created_at, updated_at) VALUES "
+        "('acc-b', 'B', 'starter', NULL, 1, 1), ('acc-a', 'A', 'enterprise', NULL, 2, 2);"
+        "INSERT INTO users (account_id, id, email, email_lower, created_at, updated_at) VALUES "
+        "('acc-a', 'u1', 'u1@a.test', 'u1@a.test', 1, 1), "
+        "('acc-b', 'u1', 'u1@b.test', 'u1@b.test', 1, 1);"
+        "INSERT INTO recordings (account_id, id, user_id, user_email, title, created_at, "
+        "updated_at, ticket_id, rendered) VALUES "
+        "('acc-a', 'r1', 'u1', 'u1@a.test', 'one', 10, 10, 't', '{\"uuid\":\"r1\"}'), "
+        "('acc-a', 'r3', 'u1', 'u1@a.test', 'three', 30, 30, 't', '{\"uuid\":\"r3\"}'), "
+        "('acc-a', 'r2', NULL, 'gone@a.test', 'two', 20, 20, 'x', '{\"uuid\":\"r2\"}'), "
+        "('acc-b', 'r1', 'u1', 'u1@b.test', 'old', 15, 15, 't', NULL);";
+    assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    char url[96], err[256];
+    snprintf(url, sizeof(url), "sqlite:%s", path);
+    struct store *st = store_open(url, err, sizeof(err));
+    assert_non_null(st);
+    struct store_conn *conn = store_conn_get(st);
+    assert_int_equal(store_migrate(conn), STORE_OK);
+    struct arena *ar = arena_new();
+    struct store_recording_query q = {.account_id = "acc-a", .limit = 10};
+    struct store_recording *r;
+    size_t n;
+    int64_t total;
+    assert_int_equal(store_recording_list(conn, ar, &q, &r, &n, &total), STORE_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(n, 3);
+    assert_string_equal(r[0].id, "r3");
+    assert_string_equal(r[1].id, "r2");
+    assert_string_equal(r[2].rendered, "{\"uuid\":\"r1\"}");
+    assert_string_equal(r[2].account_id, "acc-a");
+    q.user_id = "u1";
+    assert_int_equal(store_recording_list(conn, ar, &q, &r, &n, &total), STORE_OK);
+    assert_int_equal(total, 2);
+    q.user_id = NULL;
+    q.ticket_id = "t";
+    assert_int_equal(store_recording_list(conn, ar, &q, &r, &n, &total), STORE_OK);
+    assert_int_equal(total, 2);
+    struct store_recording one;
+    assert_int_equal(store_recording_get(conn, ar, "acc-b", NULL, "r1", &one), STORE_OK);
+    assert_null(one.rendered); /* read whole, from its columns */
+    assert_string_equal(one.title, "old");
+    assert_string_equal(one.account_id, "acc-b");
+    assert_int_equal(store_recording_get(conn, ar, "acc-b", NULL, "r3", &one), STORE_NOT_FOUND);
+    /* Accounts made later get numbers of their own; their recordings count and stay apart. */
+    struct store_account c = {.name = "C", .plan = "business", .created_at = 3, .updated_at = 3};
+    uuid_v7_new(c.id);
+    assert_int_equal(store_account_insert(conn, &c), STORE_OK);
+    struct store_recording fresh = {.id = "r1", .created_at = 5, .updated_at = 5, .rendered = "{}"};
+    snprintf(fresh.account_id, sizeof(fresh.account_id), "%s", c.id);
+    assert_int_equal(store_recording_insert(conn, &fresh), STORE_OK);
+    assert_int_equal(store_recording_insert(conn, &fresh), STORE_CONFLICT);
+    q = (struct store_recording_query){.account_id = c.id, .limit = 10};
+    assert_int_equal(store_recording_list(conn, ar, &q, &r, &n, &total), STORE_OK);
+    assert_int_equal(total, 1);
+    assert_int_equal(store_recording_total(conn, &total), STORE_OK);
+    assert_int_equal(total, 5);
+    arena_free(ar);
+    store_free(st);
+    remove_files(path);
+}
+
 static void rejects_unknown_urls(void **state)
 {
     (void)state;
@@ -701,6 +794,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(batch_insert_names_the_failed_recording, setup, teardown),
         cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),
         cmocka_unit_test_setup_teardown(deep_pages_equal_offset_pages, setup, teardown),
+        cmocka_unit_test(recordings_survive_the_account_number_migration),
         cmocka_unit_test(rejects_unknown_urls),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);

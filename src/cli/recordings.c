@@ -21,6 +21,8 @@ static const char usage[] =
     "Imports recordings from NDJSON (standard input when no FILE): one recording a line, in the\n"
     "API's own shape plus \"user_email\" naming a user of the account. uuid and times are\n"
     "optional. All or nothing: a bad line imports nothing and the error names the line.\n"
+    "With SQLite and nothing else using the database, the import has it to itself until it\n"
+    "ends (faster; others wait); beside a running server it shares it.\n"
     "Prints {\"imported\": N}.\n";
 
 /* Reading, checking and rendering the lines takes about a sixth of an import's time; a thread

@@ -25,9 +25,9 @@ static const char usage[] =
     "ends (faster; others wait); beside a running server it shares it.\n"
     "Prints {\"imported\": N}.\n";
 
-/* Reading, checking and rendering the lines takes about a sixth of an import's time; a thread
- * of its own does it ahead of the inserts, and hands over batches of recordings ready to
- * store, in order. It looks users up through the inserting connection, between two batches:
+/* Reading, checking and rendering the lines takes longer than inserting them; a thread of its
+ * own does it ahead of the inserts, and hands over batches of recordings ready to store, in
+ * order. It looks users up through the inserting connection, between two batches:
  * a connection of its own would keep the database from being the import's alone
  * (store_bulk_exclusive), and would not see the transaction's own writes. */
 enum { BATCH = 256, QUEUE = 4 };

@@ -190,8 +190,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                           "WHERE account_id = ?1 AND id = ?2",
     /* A row with its rendered JSON keeps besides only what queries filter, sort or add (v1)
      * by: the descriptive columns (title to console_logs) stay NULL (or their default), which
-     * makes rows 40 % smaller and a large import a quarter faster. Rows from before
-     * migration 004 keep every column and no rendered JSON until their next change. */
+     * makes rows about 40 % smaller. Rows from before migration 004 keep every column and no
+     * rendered JSON until their next change. */
     [ST_RECORDING_INSERT] =
         "INSERT INTO recordings (id, account_num, user_id, user_email, created_at, updated_at, "
         "ticket_id, provider, customer_email, rendered, customer_email_lower, user_email_lower) "

@@ -1,7 +1,7 @@
 -- Recordings name their account by a small number instead of its 36-character id: every
 -- recording carries it in its row and in each of its 8 index entries, where sorting compares
--- it first. With 100,000 recordings the indexes shrink from 74 MB to about 40 MB, and a large
--- import builds them a third faster. The table is copied once into its new shape.
+-- it first. With 100,000 recordings the indexes shrink from 74 MB to 46 MB, and a large
+-- import takes 1.4 s instead of 1.6 s. The table is copied once into its new shape.
 ALTER TABLE accounts ADD COLUMN num INTEGER;
 UPDATE accounts SET num = rowid;
 CREATE UNIQUE INDEX accounts_num ON accounts (num);

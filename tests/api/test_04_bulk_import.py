@@ -343,3 +343,31 @@ def test_an_import_killed_with_the_database_to_itself_leaves_it_as_it_was(tmp_pa
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
     assert index_state(alone) == before
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's journal modes")
+def test_a_failed_import_with_the_database_to_itself_gives_it_back(tmp_path):
+    """A bad line rolls the import back; the database is in WAL mode again, as it was, and
+    open to others at once."""
+    import os
+
+    from conftest import Cli
+    alone = Cli(str(tmp_path))
+    alone.run("init")
+    acc = alone.account("Failed Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        alone.user(acc, email)
+    assert alone.import_recordings(acc, make_records(10)) == {"imported": 10}
+    path = alone.db[len("sqlite:"):]
+    before = index_state(alone)
+    f = tmp_path / "bad.ndjson"
+    f.write_text(ndjson(make_records(3000, start=10)) + "{broken\n")
+    proc = alone.run("recordings", "import", "--account", acc, str(f), check=False)
+    assert proc.returncode == 1 and "line 3001" in proc.stderr
+    assert not os.path.exists(path + "-journal")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 10
+    db.close()
+    assert index_state(alone) == before
+    alone.user(acc, "after@bulk.test")  # nothing holds the database

@@ -111,7 +111,10 @@ int cli_env_open(struct cli_env *env)
     enum store_status s = store_migrate(env->conn);
     if (s != STORE_OK) {
         cli_env_close(env);
-        return cli_fail("cannot create or migrate the schema: %s", store_status_name(s));
+        return s == STORE_STALE
+                   ? cli_fail("the database was made or upgraded by a newer "
+                              "screendesk; run that version or a later one")
+                   : cli_fail("cannot create or migrate the schema: %s", store_status_name(s));
     }
     const char *key = env->key_file ? env->key_file : store_default_key_path(env->store);
     if (!auth_keys_load(&env->keys, key, true, err, sizeof(err))) {

@@ -489,8 +489,13 @@ static enum store_status migrate(struct store_conn *base)
         return s;
     s = exec_sql(base, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY "
                        "KEY, applied_at BIGINT NOT NULL)");
-    for (size_t v = (size_t)schema_version(c); s == STORE_OK && v < store_postgres_migrations_count;
-         v++) {
+    int have = s == STORE_OK ? schema_version(c) : 0;
+    if ((size_t)have > store_postgres_migrations_count) {
+        log_error("the database's schema is version %d, newer than this program's %zu", have,
+                  store_postgres_migrations_count);
+        s = STORE_STALE;
+    }
+    for (size_t v = (size_t)have; s == STORE_OK && v < store_postgres_migrations_count; v++) {
         s = exec_sql(base, "BEGIN");
         if (s == STORE_OK)
             s = exec_sql(base, store_postgres_migrations[v]);

@@ -451,7 +451,14 @@ static enum store_status migrate(struct store_conn *base)
                        "KEY, applied_at INTEGER NOT NULL)");
     if (s != STORE_OK)
         goto out;
-    for (size_t v = (size_t)schema_version(c); v < store_sqlite_migrations_count; v++) {
+    int have = schema_version(c);
+    if ((size_t)have > store_sqlite_migrations_count) {
+        log_error("the database's schema is version %d, newer than this program's %zu", have,
+                  store_sqlite_migrations_count);
+        s = STORE_STALE;
+        goto out;
+    }
+    for (size_t v = (size_t)have; v < store_sqlite_migrations_count; v++) {
         s = exec_sql(base, store_sqlite_migrations[v]);
         if (s != STORE_OK)
             goto out;

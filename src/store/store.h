@@ -180,7 +180,9 @@ uint64_t store_sync(struct store *s);
 /* Returns the path of the key file that belongs beside this database by default. */
 const char *store_default_key_path(const struct store *s);
 
-/* Creates or upgrades the schema; safe when several processes start at once. */
+/* Creates or upgrades the schema; safe when several processes start at once. STORE_STALE
+ * when the database's schema is newer than this program's (made by a later version), which
+ * it must not write to. */
 enum store_status store_migrate(struct store_conn *c);
 /* Returns true when the schema has at least one migration applied. */
 bool store_is_initialized(struct store_conn *c);

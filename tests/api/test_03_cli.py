@@ -194,6 +194,21 @@ def test_fresh_cli_against_new_database_creates_schema(tmp_path):
     assert out["account_id"]
 
 
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    """A schema newer than the program's (written by a later version) is neither migrated
+    nor written to: every command, serve included, says so and exits 1."""
+    c = Cli(str(tmp_path))
+    c.run("init")
+    c.sql("INSERT INTO schema_migrations VALUES (999, 0)")
+    for args in (["init"], ["account", "create", "--name", "X", "--owner-email", "o@x.test"],
+                 ["serve", "--listen", "127.0.0.1:0"]):
+        proc = c.run(*args, check=False)
+        assert proc.returncode == 1, args
+        assert "newer screendesk" in proc.stderr, args
+    c.sql("DELETE FROM schema_migrations WHERE version = 999")
+    assert c.account("Now", "o@now.test")["account_id"]
+
+
 def test_serve_demo_prints_a_working_token_and_a_sign_in(tmp_path):
     c = Cli(str(tmp_path))
     s = Server(c, "--demo")

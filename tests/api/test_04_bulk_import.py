@@ -238,6 +238,18 @@ def start_import(cli, account):
                             stderr=subprocess.PIPE, text=True, cwd=cli.workdir)
 
 
+def write_lock_is_held(path):
+    db = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        db.close()
+
+
 def wait_for(predicate, seconds=20):
     import time
     deadline = time.monotonic() + seconds
@@ -258,9 +270,8 @@ def test_beside_a_running_server_the_import_goes_through_the_log(cli, account, a
     proc = start_import(cli, account)
     proc.stdin.write(ndjson(make_records(2000, start=50000)))
     proc.stdin.flush()
-    # The first batches are in the transaction once the log has grown past its header.
-    assert wait_for(lambda: os.path.exists(path + "-wal") and
-                    os.path.getsize(path + "-wal") > 200000)
+    # The import's transaction has written its first batches once it holds the write lock.
+    assert wait_for(lambda: write_lock_is_held(path))
     assert not os.path.exists(path + "-journal")
     r = api.get("/api/v2/recordings?items=1")
     assert r.status_code == 200 and r.json()["pagination"]["count"] == before

@@ -514,10 +514,34 @@ static void deferred_indexes_come_back(void **state)
     assert_int_equal(store_recording_indexes_defer(f->conn), STORE_OK);
     for (int i = 0; i < 50; i++)
         insert_recording(f, i % 2 ? &f->owner : &f->member, 1000 + i, i % 5 ? "a" : "b", NULL);
+    /* A load may reach several accounts: each is counted again. */
+    struct store_account other = {
+        .name = "Other", .plan = "starter", .created_at = 5, .updated_at = 5};
+    uuid_v7_new(other.id);
+    struct store_user stranger;
+    store_user_init(&stranger, other.id, "stranger@other.test", "S", 5);
+    assert_int_equal(store_account_insert(f->conn, &other), STORE_OK);
+    assert_int_equal(store_user_insert(f->conn, &stranger), STORE_OK);
+    for (int i = 0; i < 3; i++) {
+        struct store_recording r = {
+            .created_at = 2000 + i, .updated_at = 2000 + i, .rendered = "{}"};
+        uuid_v7_new(r.id);
+        snprintf(r.account_id, sizeof(r.account_id), "%s", other.id);
+        snprintf(r.user_id, sizeof(r.user_id), "%s", stranger.id);
+        assert_int_equal(store_recording_insert(f->conn, &r), STORE_OK);
+    }
     assert_int_equal(store_recording_indexes_build(f->conn), STORE_OK);
     assert_int_equal(store_commit(f->conn), STORE_OK);
     assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
-    assert_int_equal(total, 50);
+    assert_int_equal(total, 53);
+    struct store_recording_query theirs = {
+        .account_id = other.id, .limit = 10, .user_id = stranger.id};
+    struct store_recording *their_rows;
+    size_t their_n;
+    assert_int_equal(store_recording_list(f->conn, f->ar, &theirs, &their_rows, &their_n, &total),
+                     STORE_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(their_n, 3);
     struct store_recording_query q = {.account_id = f->acc.id, .limit = 100, .ticket_id = "b"};
     struct store_recording *rows;
     size_t n;
@@ -535,7 +559,7 @@ static void deferred_indexes_come_back(void **state)
     assert_int_equal(total, 26);
     assert_int_equal(rows[0].created_at, 5000);
     assert_int_equal(store_recording_total(f->conn, &total), STORE_OK);
-    assert_int_equal(total, 51);
+    assert_int_equal(total, 54);
     if (postgres_url())
         return;
     assert_string_equal(sqlite_indexes(f->path, false, now, sizeof(now)), before);

@@ -181,6 +181,9 @@ struct pg_conn {
     size_t n_pending;
     bool prepared[PG_COUNT];
     bool list_prepared[F_MASKS], count_prepared[F_MASKS];
+    bool is_alone;   /* store_bulk_exclusive found no other session on the database */
+    char **deferred; /* CREATE INDEX statements a bulk load dropped, to run at its end */
+    size_t n_deferred;
 };
 
 static struct pg_conn *pg(struct store_conn *c)
@@ -412,9 +415,23 @@ static unsigned char *col_blob(struct arena *ar, PGresult *r, int row, int col, 
 
 static enum store_status flush_counts(struct pg_conn *c);
 
+static void forget_deferred(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->n_deferred; i++)
+        free(c->deferred[i]);
+    c->n_deferred = 0;
+}
+
 static enum store_status exec_sql(struct store_conn *base, const char *sql)
 {
     struct pg_conn *c = pg(base);
+    if (strcmp(sql, "COMMIT") == 0 && c->n_deferred > 0) {
+        log_error("a commit without the recording indexes a bulk load dropped: rolled back");
+        exec_sql(base, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    if (strcmp(sql, "ROLLBACK") == 0)
+        forget_deferred(c);
     if (strcmp(sql, "COMMIT") == 0 && c->n_pending > 0) {
         enum store_status fs = flush_counts(c);
         if (fs != STORE_OK) {
@@ -443,6 +460,8 @@ static enum store_status exec_sql(struct store_conn *base, const char *sql)
 static void close_conn(struct store_conn *base)
 {
     struct pg_conn *c = pg(base);
+    forget_deferred(c);
+    free(c->deferred);
     PQfinish(c->db);
     free(c);
 }
@@ -676,6 +695,69 @@ static bool change_version(struct store_conn *base, struct store_version *v)
     }
     PQclear(r);
     return ok;
+}
+
+/* No other session on the database: a bulk load may then drop the recordings' indexes (which
+ * locks the table against every other reader until it commits, hence only then). */
+static enum store_status bulk_exclusive(struct store_conn *base)
+{
+    struct pg_conn *c = pg(base);
+    PGresult *r = PQexec(c->db, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                "current_database() AND pid <> pg_backend_pid() AND "
+                                "backend_type = 'client backend'");
+    c->is_alone = PQresultStatus(r) == PGRES_TUPLES_OK && col_int(r, 0, 0) == 0;
+    PQclear(r);
+    return c->is_alone ? STORE_OK : STORE_UNAVAILABLE;
+}
+
+static enum store_status bulk_shared(struct store_conn *base)
+{
+    pg(base)->is_alone = false;
+    return STORE_OK;
+}
+
+/* Drops the recordings' secondary indexes (not the primary key's), keeping their definitions;
+ * a no-op beside other sessions. A commit without them built again turns into a rollback. */
+static enum store_status recording_indexes_defer(struct store_conn *base)
+{
+    struct pg_conn *c = pg(base);
+    if (!c->is_alone || c->n_deferred)
+        return STORE_OK;
+    if (!c->is_in_transaction)
+        return STORE_ERROR;
+    PGresult *r = PQexec(c->db, "SELECT quote_ident(indexname), indexdef FROM pg_indexes WHERE "
+                                "schemaname = current_schema() AND tablename = 'recordings' AND "
+                                "indexname NOT IN (SELECT conname FROM pg_constraint WHERE "
+                                "conrelid = 'recordings'::regclass)");
+    enum store_status s = status_of_result(c, r);
+    int n = s == STORE_OK ? PQntuples(r) : 0;
+    free(c->deferred);
+    c->deferred = xcalloc((size_t)n + 1, sizeof(*c->deferred));
+    for (int i = 0; i < n && s == STORE_OK; i++) {
+        c->deferred[c->n_deferred++] = xstrdup(PQgetvalue(r, i, 1));
+        char sql[256];
+        snprintf(sql, sizeof(sql), "DROP INDEX %s", PQgetvalue(r, i, 0));
+        PGresult *d = PQexec(c->db, sql);
+        s = status_of_result(c, d);
+        PQclear(d);
+    }
+    PQclear(r);
+    if (s != STORE_OK) /* rolled back by the caller: nothing to build */
+        forget_deferred(c);
+    return s;
+}
+
+static enum store_status recording_indexes_build(struct store_conn *base)
+{
+    struct pg_conn *c = pg(base);
+    enum store_status s = STORE_OK;
+    for (size_t i = 0; i < c->n_deferred && s == STORE_OK; i++) {
+        PGresult *r = PQexec(c->db, c->deferred[i]);
+        s = status_of_result(c, r);
+        PQclear(r);
+    }
+    forget_deferred(c);
+    return s;
 }
 
 static enum store_status recording_total(struct store_conn *base, int64_t *n)
@@ -1432,6 +1514,10 @@ const struct store_ops store_postgres_ops = {
     .credentials_find = credentials_find,
     .sign_in_record = sign_in_record,
     .recording_total = recording_total,
+    .bulk_exclusive = bulk_exclusive,
+    .bulk_shared = bulk_shared,
+    .recording_indexes_defer = recording_indexes_defer,
+    .recording_indexes_build = recording_indexes_build,
     .change_version = change_version,
     .recording_insert = recording_insert,
     .recordings_insert = recordings_insert,

@@ -314,12 +314,14 @@ enum store_status store_sign_in_record(struct store_conn *c, const char *account
 enum store_status store_bulk_mode(struct store_conn *c, int mib);
 
 /* Takes the database for this connection alone for a bulk load, when no other connection has
- * it open: SQLite then writes each new page once, into the database file (a rollback journal
+ * it open. SQLite then writes each new page once, into the database file (a rollback journal
  * keeps only the pages that existed before), instead of into the log and again when the log
- * is copied back. Until store_bulk_shared, other connections wait for the database (their busy
- * timeout) and this one must not share it with another connection of its own process. Call
- * outside a transaction. STORE_UNAVAILABLE when another connection has the database open, and
- * on PostgreSQL: the load then goes on beside the others as usual. */
+ * is copied back; until store_bulk_shared, other connections wait for the database (their
+ * busy timeout), and this one must not share it with another connection of its own process.
+ * PostgreSQL only notes that no other session was there, which lets the load drop indexes
+ * (store_recording_indexes_defer); sessions that come meanwhile wait for the recordings table
+ * until it commits. Call outside a transaction. STORE_UNAVAILABLE when another connection has
+ * the database open: the load then goes on beside the others as usual. */
 enum store_status store_bulk_exclusive(struct store_conn *c);
 /* Gives the database back to every connection (SQLite: the write-ahead log again). Call
  * outside a transaction, after store_bulk_exclusive succeeded. */
@@ -330,9 +332,11 @@ enum store_status store_recording_total(struct store_conn *c, int64_t *n);
 /* Inside a transaction that will add many recordings: stops maintaining the recordings'
  * secondary indexes until store_recording_indexes_build, in the same transaction, builds each
  * again in one sort (faster than row by row once a load adds about half as many rows as the
- * table holds). Readers on other connections keep the indexes of their snapshot. A no-op
- * where the backend cannot do this without blocking readers (PostgreSQL). After an error the
- * transaction must be rolled back. */
+ * table holds). On SQLite readers on other connections keep the indexes of their snapshot;
+ * PostgreSQL does it only after store_bulk_exclusive found no other session (dropping an
+ * index locks the table against every reader until the commit), and is a no-op otherwise. A
+ * commit with them still dropped is refused (rolled back). After an error the transaction
+ * must be rolled back. */
 enum store_status store_recording_indexes_defer(struct store_conn *c);
 enum store_status store_recording_indexes_build(struct store_conn *c);
 

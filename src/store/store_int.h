@@ -87,11 +87,12 @@ struct store_ops {
     enum store_status (*sign_in_record)(struct store_conn *c, const char *account_id,
                                         const char *user_id, int failures, int64_t blocked_until);
     enum store_status (*bulk_mode)(struct store_conn *c, int mib); /* or NULL */
-    /* Both NULL where a connection cannot take the database for itself. */
+    /* Both NULL where a connection cannot take the database for itself (then the load
+     * always shares it). */
     enum store_status (*bulk_exclusive)(struct store_conn *c);
     enum store_status (*bulk_shared)(struct store_conn *c);
     enum store_status (*recording_total)(struct store_conn *c, int64_t *n);
-    /* Both NULL where indexes cannot be dropped without blocking other readers. */
+    /* Both NULL where indexes are never dropped for a load. */
     enum store_status (*recording_indexes_defer)(struct store_conn *c);
     enum store_status (*recording_indexes_build)(struct store_conn *c);
     enum store_status (*recording_insert)(struct store_conn *c, const struct store_recording *r);

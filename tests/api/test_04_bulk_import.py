@@ -382,3 +382,53 @@ def test_a_failed_import_with_the_database_to_itself_gives_it_back(tmp_path):
     db.close()
     assert index_state(alone) == before
     alone.user(acc, "after@bulk.test")  # nothing holds the database
+
+
+def postgres_index_ids(cli):
+    return psql(cli.db, "SELECT string_agg(c.relname || ' ' || c.oid, ';' ORDER BY c.relname) "
+                        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        "WHERE i.indrelid = 'recordings'::regclass")
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's sessions")
+def test_postgres_alone_builds_the_indexes_again(tmp_path):
+    """No other session on the database: a large import drops the recordings' secondary
+    indexes and builds them again before it commits (the primary key stays); a failed one
+    leaves them as they were. Beside a server (the module's tests) they stay in place."""
+    from conftest import Cli
+    alone = Cli(str(tmp_path))
+    alone.run("init")
+    acc = alone.account("Alone Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        alone.user(acc, email)
+    defs, ids = definitions(index_state(alone)), postgres_index_ids(alone)
+    f = tmp_path / "bad.ndjson"
+    f.write_text(ndjson(make_records(3000)) + "{broken\n")
+    proc = alone.run("recordings", "import", "--account", acc, str(f), check=False)
+    assert proc.returncode == 1 and "line 3001" in proc.stderr
+    assert postgres_index_ids(alone) == ids
+    records = make_records(3000)
+    f.write_text(ndjson(records))
+    assert alone.json("recordings", "import", "--account", acc, str(f)) == {"imported": 3000}
+    assert definitions(index_state(alone)) == defs
+    after = {x.rsplit(" ", 1)[0]: x for x in postgres_index_ids(alone).split(";")}
+    before = {x.rsplit(" ", 1)[0]: x for x in ids.split(";")}
+    assert after["recordings_pkey"] == before["recordings_pkey"]
+    assert all(after[name] != before[name] for name in before if name != "recordings_pkey")
+    server = Server(alone)
+    try:
+        check_answers(Api(server.url, alone.token(acc, USERS[0])["token"]), records)
+    finally:
+        assert server.stop() == 0
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's sessions")
+def test_postgres_beside_a_server_keeps_the_indexes(cli, account, api):
+    """Dropping an index would lock the table against the server's reads until the commit."""
+    ids = postgres_index_ids(cli)
+    before = api.get("/api/v2/recordings").json()["pagination"]["count"]
+    records = make_records(9000, start=60000)  # more than the table holds: worth dropping
+    assert cli.json("recordings", "import", "--account", account,
+                    stdin=ndjson(records)) == {"imported": 9000}
+    assert postgres_index_ids(cli) == ids
+    assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 9000

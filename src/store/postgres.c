@@ -242,7 +242,7 @@ static enum store_status status_of_result(struct pg_conn *c, PGresult *res)
         return STORE_CONFLICT;
     if (PQstatus(c->db) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
         strncmp(state, "57P", 3) == 0 || strcmp(state, "40001") == 0 ||
-        strcmp(state, "40P01") == 0 || strcmp(state, "53300") == 0) {
+        strcmp(state, "40P01") == 0 || strcmp(state, "53300") == 0 || strcmp(state, "55P03") == 0) {
         log_error("postgres unavailable: %s", PQerrorMessage(c->db));
         return STORE_UNAVAILABLE;
     }
@@ -251,6 +251,15 @@ static enum store_status status_of_result(struct pg_conn *c, PGresult *res)
 }
 
 /* Reconnects a connection the server dropped. Prepared statements died with it. */
+/* The session's settings, again after every reconnection. A statement waits at most 5 s for
+ * a lock (as SQLite's busy timeout), then the request answers 503: an import that dropped the
+ * recordings' indexes holds their table until it commits, and no request may hang behind it. */
+static void configure_session(struct pg_conn *c)
+{
+    PGresult *res = PQexec(c->db, "SET client_min_messages = warning; SET lock_timeout = '5s'");
+    PQclear(res);
+}
+
 static bool reconnect(struct pg_conn *c)
 {
     if (PQstatus(c->db) == CONNECTION_OK)
@@ -265,21 +274,25 @@ static bool reconnect(struct pg_conn *c)
         log_error("postgres reconnect failed: %s", PQerrorMessage(c->db));
         return false;
     }
+    configure_session(c);
     log_info("postgres connection re-established");
     return true;
 }
 
-static bool prepare_named(struct pg_conn *c, const char *name, const char *sql, bool *done)
+/* STORE_OK once prepared; else why not (STORE_UNAVAILABLE for a lost connection or a lock
+ * not granted in time: preparing locks the tables a statement names). */
+static enum store_status prepare_named(struct pg_conn *c, const char *name, const char *sql,
+                                       bool *done)
 {
     if (*done)
-        return true;
+        return STORE_OK;
     PGresult *res = PQprepare(c->db, name, sql, 0, NULL);
-    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    if (!ok)
+    enum store_status s = status_of_result(c, res);
+    if (s != STORE_OK)
         log_error("postgres prepare %s failed: %s", name, PQresultErrorMessage(res));
     PQclear(res);
-    *done = ok;
-    return ok;
+    *done = s == STORE_OK;
+    return s;
 }
 
 /* Executes a prepared statement; one retry after a reconnect when outside a transaction.
@@ -292,10 +305,11 @@ static PGresult *exec_named(struct pg_conn *c, const char *name, const char *sql
             *s = STORE_UNAVAILABLE;
             return NULL;
         }
-        if (!prepare_named(c, name, sql, done)) {
+        enum store_status ps = prepare_named(c, name, sql, done);
+        if (ps != STORE_OK) {
             if (PQstatus(c->db) != CONNECTION_OK)
                 continue;
-            *s = STORE_ERROR;
+            *s = ps;
             return NULL;
         }
         PGresult *res = PQexecPrepared(c->db, name, p ? p->n : 0, p ? p->values : NULL,
@@ -332,8 +346,9 @@ static enum store_status stream(struct pg_conn *c, enum pg_stmt id, const struct
     snprintf(name, sizeof(name), "s%d", (int)id);
     if (!reconnect(c))
         return STORE_UNAVAILABLE;
-    if (!prepare_named(c, name, pg_sql[id], &c->prepared[id]))
-        return PQstatus(c->db) == CONNECTION_OK ? STORE_ERROR : STORE_UNAVAILABLE;
+    enum store_status ps = prepare_named(c, name, pg_sql[id], &c->prepared[id]);
+    if (ps != STORE_OK)
+        return ps;
     if (!PQsendQueryPrepared(c->db, name, p->n, p->values, p->lengths, p->formats, 0) ||
         !PQsetSingleRowMode(c->db))
         return status_of_result(c, NULL);
@@ -478,8 +493,7 @@ static struct store_conn *open_conn(const char *uri, char *err, size_t errlen)
         free(c);
         return NULL;
     }
-    PGresult *res = PQexec(c->db, "SET client_min_messages = warning");
-    PQclear(res);
+    configure_session(c);
     return &c->base;
 }
 
@@ -1201,8 +1215,10 @@ static enum store_status recordings_insert(struct store_conn *base,
         return STORE_ERROR; /* a batch is only ever part of a larger transaction */
     char name[16];
     snprintf(name, sizeof(name), "s%d", (int)PG_RECORDING_INSERT);
-    if (!prepare_named(c, name, pg_sql[PG_RECORDING_INSERT], &c->prepared[PG_RECORDING_INSERT]))
-        return status_of_result(c, NULL);
+    enum store_status ps =
+        prepare_named(c, name, pg_sql[PG_RECORDING_INSERT], &c->prepared[PG_RECORDING_INSERT]);
+    if (ps != STORE_OK)
+        return ps;
     if (!PQenterPipelineMode(c->db))
         return status_of_result(c, NULL);
     size_t sent = 0;

@@ -432,3 +432,41 @@ def test_postgres_beside_a_server_keeps_the_indexes(cli, account, api):
                     stdin=ndjson(records)) == {"imported": 9000}
     assert postgres_index_ids(cli) == ids
     assert api.get("/api/v2/recordings").json()["pagination"]["count"] == before + 9000
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's locks")
+def test_postgres_requests_do_not_hang_behind_an_import_alone(tmp_path):
+    """An import alone on the database holds the recordings table from its index drop to its
+    commit; a server that connects meanwhile answers 503 after its 5 s lock timeout instead
+    of hanging, and the whole import after the commit."""
+    import time
+
+    from conftest import Cli
+    alone = Cli(str(tmp_path))
+    alone.run("init")
+    acc = alone.account("Locked Co", USERS[0])["account_id"]
+    for email in USERS[1:]:
+        alone.user(acc, email)
+    token = alone.token(acc, USERS[0])["token"]
+    proc = start_import(alone, acc)
+    proc.stdin.write(ndjson(make_records(2000)))
+    proc.stdin.flush()
+    assert wait_for(lambda: psql(alone.db, "SELECT count(*) FROM pg_locks l JOIN pg_class c "
+                                           "ON c.oid = l.relation WHERE c.relname = "
+                                           "'recordings' AND l.mode = 'AccessExclusiveLock' "
+                                           "AND l.granted").strip() == "1")
+    server = Server(alone)
+    try:
+        api = Api(server.url, token)
+        start = time.monotonic()
+        r = api.get("/api/v2/recordings/0190c3c4-5b6a-7c8d-9e0f-a1b2c3d4e5f8")
+        assert r.status_code == 503
+        assert time.monotonic() - start < 15
+        out, err = proc.communicate(ndjson(make_records(1000, start=2000)), timeout=60)
+        assert proc.returncode == 0, err
+        assert json.loads(out) == {"imported": 3000}
+        assert api.get("/api/v2/recordings?items=1").json()["pagination"]["count"] == 3000
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        assert server.stop() == 0

@@ -52,8 +52,9 @@ enum { MIGRATION_LOCK = 727274, MAX_PARAMS = 32 };
     X(ACCOUNT_ANY, "SELECT 1 FROM accounts LIMIT 1")                                               \
     X(ACCOUNT_RECORDINGS, "SELECT recordings_count FROM accounts WHERE id = $1")                   \
     X(RECORDING_TOTAL, "SELECT coalesce(sum(recordings_count), 0) FROM accounts")                  \
-    X(CHANGE_VERSION, "SELECT (pg_current_wal_insert_lsn() - '0/0')::text, "                       \
-                      "(extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint")        \
+    X(CHANGE_VERSION, "SELECT pg_snapshot_xmax(s)::text, ('x' || substr(md5(s::text), 1, 16))"     \
+                      "::bit(64)::bigint, (extract(epoch FROM pg_postmaster_start_time()) * "      \
+                      "1000000)::bigint FROM pg_current_snapshot() AS s")                          \
     X(ACCOUNT_ORDER_VERSION, "SELECT recordings_version FROM accounts WHERE id = $1")              \
     X(ACCOUNT_COUNT_UP, "UPDATE accounts SET recordings_count = recordings_count + $2, "           \
                         "recordings_version = recordings_version + 1 WHERE id = $1")               \
@@ -686,12 +687,15 @@ static enum store_status count_of(struct pg_conn *c, enum pg_stmt id, const stru
     return s;
 }
 
-/* Every transaction that changes data, on any connection of any server, writes a commit record
- * into the write-ahead log before its changes become visible, moving the log's insert
- * position; so an unchanged position means nothing was committed in between. (It also moves
- * for work that changes no rows, such as vacuum: a needless miss, never a stale hit.) The
- * server's start time tells one server from another after a fail-over. Unavailable on a
- * standby, which is read-only anyway. */
+/* The statement's snapshot: which transactions it sees as committed is all that decides what
+ * it reads, and any transaction that changes data (it has an id) changes the snapshots taken
+ * after it ends (its id leaves the in-progress list, or the next id moves). So an equal
+ * snapshot means equal data. The next transaction id exactly, the rest (the oldest active id
+ * and the in-progress list) by 64 bits of its digest. The write-ahead log's insert position,
+ * used before, moves with the commit record, which is written before the commit becomes
+ * visible: a reader could take the new position with the old data, and a later reader get
+ * that stale answer (a racing test caught it). The server's start time tells one server from
+ * another after a fail-over. */
 static bool change_version(struct store_conn *base, struct store_version *v)
 {
     struct pg_conn *c = pg(base);
@@ -704,6 +708,7 @@ static bool change_version(struct store_conn *base, struct store_version *v)
         memset(v, 0, sizeof(*v));
         v->words[0] = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
         v->words[1] = (uint64_t)col_int(r, 0, 1);
+        v->words[2] = (uint64_t)col_int(r, 0, 2);
     } else if (s == STORE_ERROR) {
         c->is_version_unavailable = true;
     }

@@ -251,7 +251,6 @@ static enum store_status status_of_result(struct pg_conn *c, PGresult *res)
     return STORE_ERROR;
 }
 
-/* Reconnects a connection the server dropped. Prepared statements died with it. */
 /* The session's settings, again after every reconnection. A statement waits at most 5 s for
  * a lock (as SQLite's busy timeout), then the request answers 503: an import that dropped the
  * recordings' indexes holds their table until it commits, and no request may hang behind it. */
@@ -261,6 +260,7 @@ static void configure_session(struct pg_conn *c)
     PQclear(res);
 }
 
+/* Reconnects a connection the server dropped. Prepared statements died with it. */
 static bool reconnect(struct pg_conn *c)
 {
     if (PQstatus(c->db) == CONNECTION_OK)

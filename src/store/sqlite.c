@@ -400,18 +400,12 @@ static struct store_conn *open_conn(const char *path, char *err, size_t errlen)
                         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     rc = sqlite3_exec(c->db, setup, NULL, NULL, &msg);
-    if (rc == SQLITE_BUSY) {
-        snprintf(err, errlen,
-                 "%s: database is locked by another program (an import that has the database "
-                 "to itself keeps it until it ends)",
-                 path);
-        sqlite3_free(msg);
-        sqlite3_close(c->db);
-        free(c);
-        return NULL;
-    }
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, msg ? msg : "cannot configure");
+        snprintf(err, errlen, "%s: %s", path,
+                 rc == SQLITE_BUSY ? "database is locked by another program (an import that has "
+                                     "the database to itself keeps it until it ends)"
+                 : msg             ? msg
+                                   : "cannot configure");
         sqlite3_free(msg);
         sqlite3_close(c->db);
         free(c);

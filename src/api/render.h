@@ -16,10 +16,16 @@ void api_recording_render(struct buf *b, const struct store_recording *r, bool i
 char *api_recording_rendered(struct arena *ar, const struct store_recording *r);
 /* Appends the documented user object. */
 void api_user_render(struct buf *b, const struct store_user *u);
-/* Reads a recording in the API's own shape from a parsed JSON object (cJSON *) into r, strings
- * in ar. Absent uuid and times stay empty/zero. Returns false with the offending field named
- * in err. The user fields are read from "user_email" or user.email. */
-bool api_recording_from_json(const void *json, struct arena *ar, struct store_recording *r,
-                             char *err, size_t errlen);
+/* What reading a recording from JSON text found. */
+enum api_read {
+    API_READ_OK,
+    API_READ_NOT_JSON, /* the text is not one JSON value */
+    API_READ_INVALID,  /* JSON, but not a recording: err names the first bad field */
+};
+/* Reads a recording in the API's own shape from the len bytes of JSON text (valid UTF-8) into
+ * r, strings in ar. Absent uuid and times stay empty/zero. The user is "user_email" or
+ * user.email; user_name is user.name when that is a string. */
+enum api_read api_recording_read(const char *text, size_t len, struct arena *ar,
+                                 struct store_recording *r, char *err, size_t errlen);
 
 #endif

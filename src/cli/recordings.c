@@ -7,7 +7,6 @@
 #include "core/time.h"
 #include "core/utf8.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -94,18 +93,7 @@ static bool parse_line(struct pipeline *p, struct known_users *known, struct are
         snprintf(err, errlen, "not valid UTF-8");
         return false;
     }
-    cJSON *json = cJSON_ParseWithLength(line, len);
-    if (!json) {
-        snprintf(err, errlen, "not valid JSON");
-        return false;
-    }
-    bool ok = api_recording_from_json(json, ar, r, err, errlen);
-    cJSON *user_obj = cJSON_GetObjectItemCaseSensitive(json, "user");
-    cJSON *given_name = user_obj ? cJSON_GetObjectItemCaseSensitive(user_obj, "name") : NULL;
-    char *name =
-        given_name && cJSON_IsString(given_name) ? arena_strdup(ar, given_name->valuestring) : NULL;
-    cJSON_Delete(json);
-    if (!ok)
+    if (api_recording_read(line, len, ar, r, err, errlen) != API_READ_OK)
         return false;
     struct store_user u;
     enum store_status s = find_user(p, known, r->user_email, &u);
@@ -117,7 +105,8 @@ static bool parse_line(struct pipeline *p, struct known_users *known, struct are
     snprintf(r->account_id, sizeof(r->account_id), "%s", p->account);
     snprintf(r->user_id, sizeof(r->user_id), "%s", u.id);
     r->user_email = u.email;
-    r->user_name = name ? name : u.name;
+    if (!r->user_name)
+        r->user_name = u.name;
     if (!r->id[0])
         uuid_v7_new(r->id);
     if (!r->created_at)

@@ -158,6 +158,8 @@ def test_import_is_all_or_nothing_and_names_the_line(cli):
         json.dumps(good) + "\n" + json.dumps(dict(good, title=5)) + "\n",
         json.dumps(good) + "\n" + json.dumps(
             dict(good, metadata={"created_at": "yesterday"})) + "\n",
+        # Two recordings run together are one bad line, not the first of them.
+        json.dumps(good) + "\n" + json.dumps(good) + " " + json.dumps(good) + "\n",
     ]
     for text in bad_lines:
         proc = cli.run("recordings", "import", "--account", acc, stdin=text, check=False)

@@ -44,6 +44,11 @@ static bool reserve(struct buf *b, size_t n)
     return true;
 }
 
+bool buf_reserve(struct buf *b, size_t n)
+{
+    return reserve(b, n);
+}
+
 bool buf_append(struct buf *b, const void *data, size_t n)
 {
     if (!reserve(b, n))

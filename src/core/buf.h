@@ -24,6 +24,8 @@ bool buf_puts(struct buf *b, const char *s);
 bool buf_put_int(struct buf *b, long long v);
 /* Appends formatted text; false past max. */
 bool buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for n more bytes at once (appends grow the buffer by doubling); false past max. */
+bool buf_reserve(struct buf *b, size_t n);
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 

@@ -1169,13 +1169,42 @@ static enum store_status count_again(struct sqlite_conn *c, const char *account_
     return s;
 }
 
+/* Reads an integer PRAGMA into *v; false when it cannot. */
+static bool pragma_int(struct sqlite_conn *c, const char *name, int *v)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* While the indexes are built: SQLite's sorter sorts and writes runs of at most the page
+ * cache's size, and with helper threads it sorts each run on one of them while the scan of
+ * the table goes on; runs of the default cache's 2 MiB keep the CPU the parsing thread had
+ * busy. A scan and an index written in order need no larger cache. */
+enum { BUILD_CACHE_KIB = 2048, BUILD_SORT_THREADS = 2 };
+
 /* Makes again what recording_indexes_defer dropped (an index: one sort of the table). */
 static enum store_status recording_indexes_build(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
-    enum store_status s = STORE_OK;
+    int cache;
+    if (!pragma_int(c, "cache_size", &cache))
+        return status_of(c, sqlite3_errcode(c->db));
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA threads=%d; PRAGMA cache_size=-%d", BUILD_SORT_THREADS,
+             BUILD_CACHE_KIB);
+    enum store_status s = exec_sql(base, sql);
     for (size_t i = 0; i < c->n_deferred && s == STORE_OK; i++)
         s = exec_sql(base, c->deferred[i]);
+    snprintf(sql, sizeof(sql), "PRAGMA threads=0; PRAGMA cache_size=%d", cache);
+    if (exec_sql(base, sql) != STORE_OK && s == STORE_OK)
+        s = STORE_ERROR;
     for (size_t i = 0; i < c->n_loaded && s == STORE_OK; i++)
         s = count_again(c, c->loaded[i]);
     forget_deferred(c);

@@ -229,13 +229,15 @@ static bool decode(const char *s, const char *e, char *out)
     return true;
 }
 
-/* Reads the string at rd->p; *out gets it decoded in the arena unless out is NULL. Sets *raw
- * and *raw_len to the text between the quotes, and *plain when it has no escape. */
-static bool read_string(struct reader *rd, char **out, const char **raw, size_t *raw_len,
-                        bool *plain)
+/* Reads the string at rd->p, setting *raw and *raw_len to the text between its quotes. *out
+ * gets it decoded in the arena when it has escapes (checked either way), and a copy of it
+ * without any when copy_plain; else NULL. */
+static bool read_string(struct reader *rd, bool copy_plain, char **out, const char **raw,
+                        size_t *raw_len)
 {
     const char *s = rd->p + 1, *q = s;
     bool has_escape = false;
+    *out = NULL;
     while (q < rd->end && *q != '"') {
         if (*q == '\\') {
             if (q + 1 >= rd->end)
@@ -249,19 +251,14 @@ static bool read_string(struct reader *rd, char **out, const char **raw, size_t 
         return false;
     *raw = s;
     *raw_len = (size_t)(q - s);
-    *plain = !has_escape;
     rd->p = q + 1;
     if (!has_escape) {
-        if (out)
+        if (copy_plain)
             *out = arena_strndup(rd->ar, s, (size_t)(q - s));
         return true;
     }
-    char *text = arena_alloc(rd->ar, (size_t)(q - s) + 1);
-    if (!decode(s, q, text))
-        return false;
-    if (out)
-        *out = text;
-    return true;
+    *out = arena_alloc(rd->ar, (size_t)(q - s) + 1);
+    return decode(s, q, *out);
 }
 
 /* A number as cJSON reads one: the run of digits, signs, exponents and points, then strtod,
@@ -298,20 +295,16 @@ static bool read_literal(struct reader *rd, const char *word, size_t len)
 
 static bool read_value(struct reader *rd, const struct member *keep);
 
-/* The member of `members` the name (as written, between its quotes) is; NULL for none. */
-static const struct member *find_member(struct reader *rd, const struct member *members,
-                                        const char *raw, size_t len, bool plain)
+/* The member of `members` a name is: as written (raw, len) or, when it has escapes, decoded
+ * (compared as cJSON does, up to its first NUL). NULL for none. */
+static const struct member *find_member(const struct member *members, const char *raw, size_t len,
+                                        const char *decoded)
 {
     if (!members)
         return NULL;
-    const char *name = raw;
-    if (!plain) { /* compared as cJSON does: decoded, up to its first NUL */
-        char *decoded = arena_alloc(rd->ar, len + 1);
-        if (!decode(raw, raw + len, decoded))
-            return NULL;
-        name = decoded;
+    const char *name = decoded ? decoded : raw;
+    if (decoded)
         len = strlen(decoded);
-    }
     for (const struct member *m = members; m->name; m++)
         if (m->name_len == len && memcmp(m->name, name, len) == 0)
             return m;
@@ -336,10 +329,10 @@ static bool read_object(struct reader *rd, const struct member *members)
             return false;
         const char *raw;
         size_t len;
-        bool plain;
-        if (!read_string(rd, NULL, &raw, &len, &plain))
+        char *decoded;
+        if (!read_string(rd, false, &decoded, &raw, &len))
             return false;
-        const struct member *m = find_member(rd, members, raw, len, plain);
+        const struct member *m = find_member(members, raw, len, decoded);
         if (m && rd->v[m->slot].kind != K_ABSENT)
             m = NULL; /* a name given twice: the first one counts */
         skip_space(rd);
@@ -402,7 +395,8 @@ static bool read_value(struct reader *rd, const struct member *keep)
     struct value v = {.kind = K_NULL};
     const char *raw;
     size_t len;
-    bool plain, ok;
+    char *text;
+    bool ok;
     switch (*rd->p) {
     case '{':
         v.kind = K_OBJECT;
@@ -414,7 +408,8 @@ static bool read_value(struct reader *rd, const struct member *keep)
         break;
     case '"':
         v.kind = K_STRING;
-        ok = read_string(rd, keep ? &v.string : NULL, &raw, &len, &plain);
+        ok = read_string(rd, keep != NULL, &text, &raw, &len);
+        v.string = text;
         break;
     case 'n':
         ok = read_literal(rd, "null", 4);

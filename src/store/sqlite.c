@@ -1186,23 +1186,27 @@ static bool pragma_int(struct sqlite_conn *c, const char *name, int *v)
 /* While the indexes are built: SQLite's sorter sorts and writes runs of at most the page
  * cache's size, and with helper threads it sorts each run on one of them while the scan of
  * the table goes on; runs of the default cache's 2 MiB keep the CPU the parsing thread had
- * busy. A scan and an index written in order need no larger cache. */
-enum { BUILD_CACHE_KIB = 2048, BUILD_SORT_THREADS = 2 };
+ * busy. A scan and an index written in order need no larger cache. Each index is one scan of
+ * the whole table, read through a memory map instead of a pread per page: SQLite maps only
+ * pages that are in the database file and not changed in the page cache, so the scans see
+ * exactly what they would through read calls. */
+enum { BUILD_CACHE_KIB = 2048, BUILD_SORT_THREADS = 2, BUILD_MMAP_BYTES = 1 << 30 };
 
 /* Makes again what recording_indexes_defer dropped (an index: one sort of the table). */
 static enum store_status recording_indexes_build(struct store_conn *base)
 {
     struct sqlite_conn *c = sq(base);
-    int cache;
-    if (!pragma_int(c, "cache_size", &cache))
+    int cache, mmap_bytes;
+    if (!pragma_int(c, "cache_size", &cache) || !pragma_int(c, "mmap_size", &mmap_bytes))
         return status_of(c, sqlite3_errcode(c->db));
-    char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA threads=%d; PRAGMA cache_size=-%d", BUILD_SORT_THREADS,
-             BUILD_CACHE_KIB);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "PRAGMA threads=%d; PRAGMA cache_size=-%d; PRAGMA mmap_size=%d",
+             BUILD_SORT_THREADS, BUILD_CACHE_KIB, BUILD_MMAP_BYTES);
     enum store_status s = exec_sql(base, sql);
     for (size_t i = 0; i < c->n_deferred && s == STORE_OK; i++)
         s = exec_sql(base, c->deferred[i]);
-    snprintf(sql, sizeof(sql), "PRAGMA threads=0; PRAGMA cache_size=%d", cache);
+    snprintf(sql, sizeof(sql), "PRAGMA threads=0; PRAGMA cache_size=%d; PRAGMA mmap_size=%d", cache,
+             mmap_bytes);
     if (exec_sql(base, sql) != STORE_OK && s == STORE_OK)
         s = STORE_ERROR;
     for (size_t i = 0; i < c->n_loaded && s == STORE_OK; i++)

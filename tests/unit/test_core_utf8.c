@@ -35,6 +35,29 @@ static void rejects_malformed_text(void **state)
     assert_false(utf8_is_valid("a\0b", 3));
 }
 
+/* ASCII is checked eight bytes at a time: a bad byte, a NUL or a valid sequence at any place in
+ * or around a run of eight is still seen. */
+static void sees_every_byte_of_long_text(void **state)
+{
+    (void)state;
+    char text[40];
+    for (size_t at = 0; at + 2 <= sizeof(text); at++) {
+        memset(text, 'a', sizeof(text));
+        assert_true(utf8_is_valid(text, sizeof(text)));
+        text[at] = '\x80';
+        assert_false(utf8_is_valid(text, sizeof(text)));
+        text[at] = '\0';
+        assert_false(utf8_is_valid(text, sizeof(text)));
+        text[at] = '\x7f';
+        assert_true(utf8_is_valid(text, sizeof(text)));
+        memcpy(text + at, "\xc3\xa9", 2);
+        assert_true(utf8_is_valid(text, sizeof(text)));
+        assert_false(utf8_is_valid(text, at + 1)); /* cut inside the sequence */
+        text[at + 1] = 'a';
+        assert_false(utf8_is_valid(text, sizeof(text)));
+    }
+}
+
 static void counts_code_points(void **state)
 {
     (void)state;
@@ -49,6 +72,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accepts_well_formed_text),
         cmocka_unit_test(rejects_malformed_text),
+        cmocka_unit_test(sees_every_byte_of_long_text),
         cmocka_unit_test(counts_code_points),
     };
     return cmocka_run_group_tests_name("core_utf8", tests, NULL, NULL);

@@ -489,6 +489,23 @@ static void list_queries_use_indexes(void **state)
     assert_list_queries_use_indexes(f->path);
 }
 
+/* A new SQLite database has 4 KiB pages: every commit writes each page it changed to the log,
+ * so a larger page multiplies the bytes of every write. */
+static void new_databases_have_small_pages(void **state)
+{
+    struct fixture *f = *state;
+    if (postgres_url())
+        skip();
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 4096);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* A bulk load drops the secondary indexes in its transaction and builds the same again; a
  * rolled back one leaves them as they were. A no-op on PostgreSQL. */
 /* The recording indexes' identities, which change when an index is built again: SQLite's
@@ -839,6 +856,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_databases_have_small_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(deferred_indexes_come_back, setup, teardown),
         cmocka_unit_test_setup_teardown(batch_insert_names_the_failed_recording, setup, teardown),
         cmocka_unit_test_setup_teardown(account_update_and_any, setup, teardown),

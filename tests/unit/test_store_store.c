@@ -410,6 +410,19 @@ static void recordings_list_filter_and_visibility(void **state)
     assert_int_equal(store_recording_update(f->conn, other, first, &u), STORE_NOT_FOUND);
 }
 
+/* The value of an integer PRAGMA of an open SQLite database. */
+static int pragma_value(sqlite3 *db, const char *name)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 /* Every list query must be served by an index, never by scanning the table. */
 /* The recording indexes, as sqlite_schema lists them: "name sql;" each, or the schema's
  * version and "name rootpage;" (the version moves with every index dropped or built; a root
@@ -427,12 +440,7 @@ static char *sqlite_indexes(const char *path, bool roots, char *out, size_t len)
     size_t used = 0;
     out[0] = '\0';
     if (roots) {
-        sqlite3_stmt *version;
-        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &version, NULL),
-                         SQLITE_OK);
-        assert_int_equal(sqlite3_step(version), SQLITE_ROW);
-        used += (size_t)snprintf(out, len, "schema %d;", sqlite3_column_int(version, 0));
-        sqlite3_finalize(version);
+        used += (size_t)snprintf(out, len, "schema %d;", pragma_value(db, "schema_version"));
     }
     while (sqlite3_step(st) == SQLITE_ROW && used < len)
         used += (size_t)snprintf(out + used, len - used, "%s %s;", sqlite3_column_text(st, 0),
@@ -498,11 +506,7 @@ static void new_databases_have_small_pages(void **state)
         skip();
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 4096);
-    sqlite3_finalize(st);
+    assert_int_equal(pragma_value(db, "page_size"), 4096);
     sqlite3_close(db);
 }
 

@@ -126,8 +126,10 @@ static struct batch *slot_to_fill(struct pipeline *p)
     struct batch *b = p->is_stopped ? NULL : &p->slots[p->filled % QUEUE];
     pthread_mutex_unlock(&p->mu);
     if (b) {
-        arena_free(b->ar);
-        b->ar = arena_new();
+        if (b->ar)
+            arena_reset(b->ar); /* its memory again: freeing it gave it back to the kernel */
+        else
+            b->ar = arena_new();
         b->n = 0;
         b->is_last = false;
         b->err[0] = '\0';

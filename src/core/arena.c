@@ -25,6 +25,7 @@ struct cleanup {
 
 struct arena {
     struct block *head;
+    struct block *spare; /* standard-size blocks kept by arena_reset */
     struct cleanup *cleanups;
     size_t total;
 };
@@ -45,10 +46,8 @@ struct arena *arena_new(void)
     return a;
 }
 
-void arena_free(struct arena *a)
+static void run_cleanups(struct arena *a)
 {
-    if (!a)
-        return;
     for (struct cleanup *c = a->cleanups; c; c = c->next)
         c->fn(c->data);
     struct cleanup *c = a->cleanups;
@@ -57,13 +56,58 @@ void arena_free(struct arena *a)
         free(c);
         c = next;
     }
-    struct block *b = a->head;
+    a->cleanups = NULL;
+}
+
+static void free_blocks(struct block *b)
+{
     while (b) {
         struct block *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    run_cleanups(a);
+    free_blocks(a->head);
+    free_blocks(a->spare);
     free(a);
+}
+
+void arena_reset(struct arena *a)
+{
+    run_cleanups(a);
+    struct block *b = a->head;
+    while (b) {
+        struct block *next = b->next;
+        if (b->size == BLOCK_SIZE) {
+            b->used = 0;
+            b->next = a->spare;
+            a->spare = b;
+        } else {
+            free(b); /* a large request's own block */
+        }
+        b = next;
+    }
+    a->head = a->spare;
+    a->spare = a->head->next;
+    a->head->next = NULL;
+    a->total = 0;
+}
+
+/* A standard-size block, kept or new. */
+static struct block *block_next(struct arena *a)
+{
+    struct block *b = a->spare;
+    if (!b)
+        return block_new(BLOCK_SIZE);
+    a->spare = b->next;
+    b->next = NULL;
+    return b;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -88,7 +132,7 @@ void *arena_alloc(struct arena *a, size_t size)
         b->next = big;
         return big->data;
     }
-    struct block *nb = block_new(BLOCK_SIZE);
+    struct block *nb = block_next(a);
     nb->next = b;
     a->head = nb;
     nb->used = size;

@@ -15,7 +15,13 @@ typedef void arena_cleanup_fn(void *data);
 struct arena *arena_new(void);
 /* Runs the registered cleanups (last registered first) and frees all memory. NULL is a no-op. */
 void arena_free(struct arena *a);
-/* Returns size bytes aligned for any type, valid until arena_free; never NULL. */
+/* Runs the registered cleanups and forgets everything handed out, keeping the arena's
+ * standard-size blocks for what comes next: an arena refilled over and over (one per batch of
+ * a long job) stops giving memory back and taking it again (on Linux: trimming the heap, then
+ * one page fault per page when it grows again). */
+void arena_reset(struct arena *a);
+/* Returns size bytes aligned for any type, valid until arena_free or arena_reset; never
+ * NULL. */
 void *arena_alloc(struct arena *a, size_t size);
 /* Like arena_alloc, zeroed. */
 void *arena_calloc(struct arena *a, size_t n, size_t size);

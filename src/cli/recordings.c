@@ -375,6 +375,8 @@ static int run_import(int argc, char **argv)
     FILE *in = stdin;
     if (file && strcmp(file, "-") != 0 && !(in = fopen(file, "r")))
         return cli_fail("cannot open %s: %s", file, strerror(errno));
+    /* The import's page cache (store_bulk_mode), reserved before the database is opened. */
+    (void)store_bulk_memory(env.db_url, IMPORT_CACHE_MIB);
     rc = cli_env_open(&env);
     if (rc == CLI_OK) {
         rc = import(&env, account, in);

@@ -100,12 +100,16 @@ const char *store_user_role(const struct store_user *u)
     return "member";
 }
 
+static bool is_postgres_url(const char *url)
+{
+    return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
 struct store *store_open(const char *url, char *err, size_t errlen)
 {
     const struct store_ops *ops = &store_sqlite_ops;
     const char *target = url;
-    bool is_postgres =
-        strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+    bool is_postgres = is_postgres_url(url);
     if (is_postgres) {
         ops = &store_postgres_ops;
     } else if (strncmp(url, "sqlite:", 7) == 0) {
@@ -493,6 +497,11 @@ enum store_status store_sign_in_record(struct store_conn *c, const char *account
     if (fault_injected())
         return STORE_ERROR;
     return c->ops->sign_in_record(c, account_id, user_id, failures, blocked_until);
+}
+
+bool store_bulk_memory(const char *url, int mib)
+{
+    return !is_postgres_url(url) && store_sqlite_reserve_pages(mib);
 }
 
 enum store_status store_bulk_mode(struct store_conn *c, int mib)

@@ -127,6 +127,8 @@ enum {
 unsigned store_query_mask(const struct store_recording_query *q);
 
 extern const struct store_ops store_sqlite_ops;
+/* See store_bulk_memory. */
+bool store_sqlite_reserve_pages(int mib);
 extern const struct store_ops store_postgres_ops;
 
 #endif

@@ -4,11 +4,13 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
 PKGS     = libmicrohttpd libcjson sqlite3 libsodium libpq
+# libpq is not linked: src/store/pq.c loads it when a PostgreSQL URL is opened.
+LINKED   = libmicrohttpd libcjson sqlite3 libsodium
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
            -Werror
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
 CFLAGS   = -std=c11 $(WARN) $(OPT) $(shell pkg-config --cflags $(PKGS))
-LDLIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LDLIBS   = $(shell pkg-config --libs $(LINKED)) -lpthread -lm
 PYTHON   = /usr/bin/python3
 FUZZ_SECONDS ?= 60
 
@@ -73,7 +75,7 @@ $(BIN): $(BUILD)/obj/main.o $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) \
-		-o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+		-o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka libpq)
 
 run: deps $(BIN)
 	$(BIN) serve --db sqlite:screendesk.db --demo

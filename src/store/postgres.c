@@ -8,8 +8,8 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "page_cache.h"
+#include "pq.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,6 +484,8 @@ static void close_conn(struct store_conn *base)
 
 static struct store_conn *open_conn(const char *uri, char *err, size_t errlen)
 {
+    if (!pq_load(err, errlen))
+        return NULL;
     struct pg_conn *c = xcalloc(1, sizeof(*c));
     c->base.ops = &store_postgres_ops;
     c->db = PQconnectdb(uri);

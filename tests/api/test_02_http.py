@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import Api, assert_rest_error
+from conftest import IS_POSTGRES, Api, assert_rest_error
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,12 @@ def test_malformed_request_line_does_not_crash(server):
         s.recv(4096)
     r = Api(server.url).get("/healthz")
     assert r.status_code == 200
+
+
+def test_libpq_is_loaded_only_for_postgresql(api, server):
+    # A server on SQLite does not map libpq and the libraries it brings (a third of the
+    # start-up time); one on PostgreSQL has loaded it by the time it answers.
+    assert api.get("/healthz").status_code == 200
+    with open(f"/proc/{server.proc.pid}/maps") as f:
+        maps = f.read()
+    assert ("/libpq.so" in maps) == IS_POSTGRES

@@ -6,6 +6,7 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "page_cache.h"
+#include "walbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -374,10 +375,13 @@ static void close_conn(struct store_conn *base)
 }
 
 /* Before SQLite's first use: no global memory statistics, which would take a process-wide
- * mutex on every allocation of every connection. */
+ * mutex on every allocation of every connection. Then (registering initializes SQLite) the
+ * VFS that writes a transaction's log frames together (walbuf.h); without it, SQLite's. */
 static void configure_library(void)
 {
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (!walbuf_register())
+        log_error("the log-batching VFS is not in use: SQLite has no default VFS to wrap");
 }
 
 static pthread_once_t library_once = PTHREAD_ONCE_INIT;

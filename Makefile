@@ -72,7 +72,7 @@ $(LIB): $(OBJS)
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka libpq)

@@ -22,10 +22,11 @@ struct wb_file {
     sqlite3_file base; /* first: SQLite sees this */
     sqlite3_file *real;
     int is_log;
-    /* Frames waiting: bytes [start, start + len) of the log. */
+    /* Frames waiting: bytes [start, start + len) of the log, in a buffer of WRITE_MAX bytes
+     * allocated at the first frame (only what a transaction fills becomes resident). */
     unsigned char *buf;
     sqlite3_int64 start;
-    size_t len, cap;
+    size_t len;
     /* The last write was a frame header at header_at (waiting in buf, or written): its page
      * comes next, at header_at + 24. */
     int header_last;
@@ -57,20 +58,19 @@ static int flush(struct wb_file *f)
     return rc;
 }
 
+/* True when a write at off of n bytes continues what waits and still fits one write. */
+static int continues(const struct wb_file *f, sqlite3_int64 off, size_t n)
+{
+    return off == f->start + (sqlite3_int64)f->len && f->len + n <= WRITE_MAX;
+}
+
+/* Adds a write that continues what waits (or starts it); 0 when there is no memory for it. */
 static int wait_for(struct wb_file *f, const void *data, size_t n, sqlite3_int64 off)
 {
+    if (!f->buf && !(f->buf = sqlite3_malloc(WRITE_MAX)))
+        return 0;
     if (f->len == 0)
         f->start = off;
-    if (f->len + n > f->cap) {
-        size_t cap = f->cap ? f->cap : 64 * 1024;
-        while (cap < f->len + n)
-            cap *= 2;
-        unsigned char *grown = sqlite3_realloc64(f->buf, cap);
-        if (!grown)
-            return 0;
-        f->buf = grown;
-        f->cap = cap;
-    }
     memcpy(f->buf + f->len, data, n);
     f->len += n;
     return 1;
@@ -87,8 +87,7 @@ static int wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_in
     f->header_last = 0;
 
     if (n == FRAME_HEADER && off == f->next_new) { /* a new frame's header: its page follows */
-        size_t frame = FRAME_HEADER + (size_t)f->page_size;
-        if (f->len > 0 && (off != f->start + (sqlite3_int64)f->len || f->len + frame > WRITE_MAX)) {
+        if (f->len > 0 && !continues(f, off, FRAME_HEADER + (size_t)f->page_size)) {
             int rc = flush(f);
             if (rc != SQLITE_OK)
                 return rc;
@@ -105,9 +104,7 @@ static int wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_in
     if (page_of_header) {
         f->next_new = off + amount;
         f->page_size = amount;
-        int waits =
-            f->len > 0 && off == f->start + (sqlite3_int64)f->len && f->len + n <= WRITE_MAX;
-        if (waits && wait_for(f, data, n, off))
+        if (f->len > 0 && continues(f, off, n) && wait_for(f, data, n, off))
             return is_commit ? flush(f) : SQLITE_OK;
     }
     int rc = flush(f);

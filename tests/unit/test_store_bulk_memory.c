@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite_files.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -38,12 +39,7 @@ static void caches_take_their_pages_from_the_region(void **state)
     /* SQLite is in use now: a second region is refused. */
     assert_false(store_bulk_memory(url, 4));
     store_free(s);
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
+    remove_sqlite_files(path);
 }
 
 /* Nothing to reserve, or nothing to reserve it for (PostgreSQL has no page cache here). */

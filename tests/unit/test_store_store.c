@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite_files.h"
 #include "store/page_cache.h"
 #include "store/store.h"
 
@@ -25,16 +26,6 @@ struct fixture {
     struct store_account acc;
     struct store_user owner, member;
 };
-
-static void remove_files(const char *path)
-{
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
-}
 
 /* SCREENDESK_TEST_DB=postgresql://... runs these tests on PostgreSQL, each in a fresh schema. */
 static const char *postgres_url(void)
@@ -59,7 +50,7 @@ static int setup(void **state)
     static struct fixture f;
     memset(&f, 0, sizeof(f));
     snprintf(f.path, sizeof(f.path), "/tmp/sd-store-test-%d.db", (int)getpid());
-    remove_files(f.path);
+    remove_sqlite_files(f.path);
     char err[256], url[512];
     snprintf(url, sizeof(url), "sqlite:%s", f.path);
     if (postgres_url()) {
@@ -97,7 +88,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     arena_free(f->ar);
     store_free(f->store);
-    remove_files(f->path);
+    remove_sqlite_files(f->path);
     return 0;
 }
 
@@ -758,7 +749,7 @@ static void recordings_survive_the_account_number_migration(void **state)
         skip();
     char path[64];
     snprintf(path, sizeof(path), "/tmp/sd-store-mig-%d.db", (int)getpid());
-    remove_files(path);
+    remove_sqlite_files(path);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
@@ -834,7 +825,7 @@ static void recordings_survive_the_account_number_migration(void **state)
     assert_int_equal(total, 5);
     arena_free(ar);
     store_free(st);
-    remove_files(path);
+    remove_sqlite_files(path);
 }
 
 static void rejects_unknown_urls(void **state)

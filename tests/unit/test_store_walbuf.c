@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "sqlite_files.h"
 #include "store/walbuf.h"
 
 #include <sqlite3.h>
@@ -68,21 +69,11 @@ static int setup_vfs(void **state)
 
 static char db_path[64];
 
-static void remove_db(const char *path)
-{
-    char p[128];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
-}
-
 static int fresh_db(void **state)
 {
     (void)state;
     snprintf(db_path, sizeof(db_path), "/tmp/sd-walbuf-%d.db", (int)getpid());
-    remove_db(db_path);
+    remove_sqlite_files(db_path);
     fail_write_at = 0;
     return 0;
 }
@@ -90,10 +81,10 @@ static int fresh_db(void **state)
 static int drop_db(void **state)
 {
     (void)state;
-    remove_db(db_path);
+    remove_sqlite_files(db_path);
     char copy[96];
     snprintf(copy, sizeof(copy), "%s.copy", db_path);
-    remove_db(copy);
+    remove_sqlite_files(copy);
     return 0;
 }
 
@@ -151,6 +142,13 @@ static int insert_row(sqlite3 *db, int i)
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/* Rows first .. first + count - 1, each its own statement. */
+static void insert_rows(sqlite3 *db, int first, int count)
+{
+    for (int i = first; i < first + count; i++)
+        assert_int_equal(insert_row(db, i), SQLITE_OK);
+}
+
 /* Without the VFS each frame is two writes; with it, each commit is one. */
 static void a_commit_is_one_write(void **state)
 {
@@ -159,8 +157,7 @@ static void a_commit_is_one_write(void **state)
         const char *sync = pass == 0 ? "FULL" : "NORMAL";
         sqlite3 *plain = open_db(db_path, "count", sync);
         exec(plain, "PRAGMA wal_autocheckpoint=0"); /* a log that restarts writes its header */
-        for (int i = 0; i < 200; i++)
-            assert_int_equal(insert_row(plain, i), SQLITE_OK);
+        insert_rows(plain, 0, 200);
         log_writes = 0;
         assert_int_equal(insert_row(plain, 1000), SQLITE_OK);
         assert_true(log_writes >= 8); /* 4 b-trees at least: header and page for each */
@@ -182,14 +179,13 @@ static void a_commit_is_one_write(void **state)
         /* Several statements in one transaction: still one write. */
         log_writes = 0;
         exec(db, "BEGIN");
-        for (int i = 0; i < 20; i++)
-            assert_int_equal(insert_row(db, 3000 + i), SQLITE_OK);
+        insert_rows(db, 3000, 20);
         exec(db, "COMMIT");
         assert_int_equal(log_writes, 1);
         assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 273);
         integrity_ok(db);
         sqlite3_close(db);
-        remove_db(db_path);
+        remove_sqlite_files(db_path);
     }
 }
 
@@ -203,8 +199,7 @@ static void a_long_transaction_goes_out_in_parts(void **state)
     for (int round = 1; round <= 3; round++) {
         log_writes = 0;
         exec(db, "BEGIN");
-        for (int i = 0; i < 2000; i++)
-            assert_int_equal(insert_row(db, round * 10000 + i), SQLITE_OK);
+        insert_rows(db, round * 10000, 2000);
         exec(db, "COMMIT");
         assert_true(log_writes > 1);
         assert_int_equal(rows_after_crash(), round * 2000);
@@ -259,7 +254,7 @@ static long long rows_after_crash(void)
 {
     char copy[96], from[112], to[128];
     snprintf(copy, sizeof(copy), "%s.copy", db_path);
-    remove_db(copy);
+    remove_sqlite_files(copy);
     copy_file(db_path, copy);
     snprintf(from, sizeof(from), "%s-wal", db_path);
     snprintf(to, sizeof(to), "%s-wal", copy);
@@ -269,7 +264,7 @@ static long long rows_after_crash(void)
     integrity_ok(db);
     long long n = scalar(db, "SELECT count(*) FROM t");
     sqlite3_close(db);
-    remove_db(copy);
+    remove_sqlite_files(copy);
     return n;
 }
 
@@ -283,8 +278,7 @@ static void crash_keeps_the_committed_and_nothing_else(void **state)
     long long committed = 0;
     for (int round = 0; round < 6; round++) {
         exec(db, "BEGIN");
-        for (int i = 0; i < 300; i++)
-            assert_int_equal(insert_row(db, round * 1000 + i), SQLITE_OK);
+        insert_rows(db, round * 1000, 300);
         exec(db, "UPDATE t SET b = hex(randomblob(16)) WHERE id % 7 = 0");
         /* Mid-transaction: the spilled frames are in the log, but no commit covers them. */
         assert_int_equal(rows_after_crash(), committed);
@@ -297,8 +291,7 @@ static void crash_keeps_the_committed_and_nothing_else(void **state)
     }
     /* A rolled-back transaction leaves nothing, and the next commit is whole. */
     exec(db, "BEGIN");
-    for (int i = 0; i < 300; i++)
-        assert_int_equal(insert_row(db, 50000 + i), SQLITE_OK);
+    insert_rows(db, 50000, 300);
     exec(db, "ROLLBACK");
     assert_int_equal(rows_after_crash(), committed);
     assert_int_equal(insert_row(db, 99999), SQLITE_OK);
@@ -312,8 +305,7 @@ static void a_failed_write_fails_the_commit(void **state)
 {
     (void)state;
     sqlite3 *db = open_db(db_path, NULL, "FULL");
-    for (int i = 0; i < 20; i++)
-        assert_int_equal(insert_row(db, i), SQLITE_OK);
+    insert_rows(db, 0, 20);
     log_writes = 0;
     fail_write_at = 1;
     int rc = insert_row(db, 100);

@@ -414,7 +414,6 @@ static int pragma_value(sqlite3 *db, const char *name)
     return v;
 }
 
-/* Every list query must be served by an index, never by scanning the table. */
 /* The recording indexes, as sqlite_schema lists them: "name sql;" each, or the schema's
  * version and "name rootpage;" (the version moves with every index dropped or built; a root
  * page may not, when the index built again takes the pages the dropped one left). */
@@ -441,6 +440,7 @@ static char *sqlite_indexes(const char *path, bool roots, char *out, size_t len)
     return out;
 }
 
+/* Every list query must be served by an index, never by scanning the table. */
 static void assert_list_queries_use_indexes(const char *path)
 {
     sqlite3 *db;
@@ -488,6 +488,63 @@ static void list_queries_use_indexes(void **state)
     assert_list_queries_use_indexes(f->path);
 }
 
+/* The query plan of `sql`, its steps' details joined by "; ". */
+static char *query_plan(sqlite3 *db, const char *sql, char *out, size_t len)
+{
+    char explain[256];
+    snprintf(explain, sizeof(explain), "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &st, NULL), SQLITE_OK);
+    size_t used = 0;
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW && used < len)
+        used += (size_t)snprintf(out + used, len - used, "%s; ", sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* One index finds a user by email, within an account and across accounts (sign-in): every
+ * index on users is one more page a new user writes to the log. */
+static void users_have_one_email_index(void **state)
+{
+    struct fixture *f = *state;
+    if (postgres_url()) {
+        PGconn *db = PQconnectdb(postgres_url());
+        PGresult *r = PQexec(db, "SELECT count(*) FROM pg_indexes WHERE schemaname = "
+                                 "current_schema() AND tablename = 'users' AND indexdef LIKE "
+                                 "'%email_lower%'");
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        assert_string_equal(PQgetvalue(r, 0, 0), "1");
+        PQclear(r);
+        PQfinish(db);
+        return;
+    }
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM sqlite_schema s, "
+                                        "pragma_index_info(s.name) i WHERE s.type = 'index' AND "
+                                        "s.tbl_name = 'users' AND i.name = 'email_lower'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    char plan[512];
+    assert_non_null(strstr(query_plan(db,
+                                      "SELECT id FROM users WHERE account_id = 'a' AND "
+                                      "email_lower = 'x'",
+                                      plan, sizeof(plan)),
+                           "USING INDEX users_email (email_lower=? AND account_id=?)"));
+    assert_non_null(strstr(query_plan(db,
+                                      "SELECT account_id, id FROM users WHERE email_lower = 'x' "
+                                      "ORDER BY created_at, account_id LIMIT 5",
+                                      plan, sizeof(plan)),
+                           "USING INDEX users_email (email_lower=?)"));
+    sqlite3_close(db);
+}
+
 /* A new SQLite database has 4 KiB pages: every commit writes each page it changed to the log,
  * so a larger page multiplies the bytes of every write. */
 static void new_databases_have_small_pages(void **state)
@@ -501,8 +558,6 @@ static void new_databases_have_small_pages(void **state)
     sqlite3_close(db);
 }
 
-/* A bulk load drops the secondary indexes in its transaction and builds the same again; a
- * rolled back one leaves them as they were. A no-op on PostgreSQL. */
 /* The recording indexes' identities, which change when an index is built again: SQLite's
  * root pages, PostgreSQL's index oids. */
 static const char *index_ids(struct fixture *f, char *out, size_t len)
@@ -519,6 +574,8 @@ static const char *index_ids(struct fixture *f, char *out, size_t len)
     return out;
 }
 
+/* A bulk load drops the secondary indexes in its transaction and builds the same again; a
+ * rolled back one leaves them as they were. A no-op on PostgreSQL. */
 static void deferred_indexes_come_back(void **state)
 {
     struct fixture *f = *state;
@@ -851,6 +908,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(recordings_list_filter_and_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(list_queries_use_indexes, setup, teardown),
+        cmocka_unit_test_setup_teardown(users_have_one_email_index, setup, teardown),
         cmocka_unit_test_setup_teardown(new_databases_have_small_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(deferred_indexes_come_back, setup, teardown),
         cmocka_unit_test_setup_teardown(batch_insert_names_the_failed_recording, setup, teardown),

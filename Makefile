@@ -37,13 +37,23 @@ all: $(BIN)
 deps:
 	@sh scripts/install-deps.sh
 
-$(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) scripts/embed-sql.sh
+# The migrations' file names, rewritten only when the list changes: a migration removed or
+# renamed makes the embedded schema again, as one added or edited does.
+schema_files = $(if $(filter schema_sqlite,$(1)),$(SQLITE_SCHEMA),$(POSTGRES_SCHEMA))
+$(BUILD)/gen/%.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(call schema_files,$*)' | cmp -s - $@ 2>/dev/null || echo '$(call schema_files,$*)' > $@
+
+$(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) $(BUILD)/gen/schema_sqlite.list scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh store_sqlite_migrations $(SQLITE_SCHEMA) > $@
 
-$(BUILD)/gen/schema_postgres.c: $(POSTGRES_SCHEMA) scripts/embed-sql.sh
+$(BUILD)/gen/schema_postgres.c: $(POSTGRES_SCHEMA) $(BUILD)/gen/schema_postgres.list \
+		scripts/embed-sql.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-sql.sh store_postgres_migrations $(POSTGRES_SCHEMA) > $@
+
+FORCE:
 
 $(BUILD)/gen/web_css.c: src/web/assets/app.css scripts/embed-asset.sh
 	@mkdir -p $(@D)

@@ -22,8 +22,9 @@ LIB    := $(BUILD)/libscreendesk.a
 BIN    := $(BUILD)/screendesk
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-SQLITE_SCHEMA := $(sort $(wildcard src/store/schema/sqlite/*.sql))
-POSTGRES_SCHEMA := $(sort $(wildcard src/store/schema/postgres/*.sql))
+# The migrations of each backend, in order.
+SCHEMA_sqlite := $(sort $(wildcard src/store/schema/sqlite/*.sql))
+SCHEMA_postgres := $(sort $(wildcard src/store/schema/postgres/*.sql))
 C_FILES = $(shell find src tests/unit fuzz bench -name '*.[ch]' 2>/dev/null)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
@@ -37,21 +38,19 @@ all: $(BIN)
 deps:
 	@sh scripts/install-deps.sh
 
-# The migrations' file names, rewritten only when the list changes: a migration removed or
-# renamed makes the embedded schema again, as one added or edited does.
-schema_files = $(if $(filter schema_sqlite,$(1)),$(SQLITE_SCHEMA),$(POSTGRES_SCHEMA))
-$(BUILD)/gen/%.list: FORCE
+# A backend's migrations embedded in the binary. The list of their names is rewritten only
+# when it changes: a migration removed or renamed makes the file again, as one added or edited
+# does.
+SCHEMA_C := $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_postgres.c
+$(SCHEMA_C:.c=.list): $(BUILD)/gen/schema_%.list: FORCE
 	@mkdir -p $(@D)
-	@echo '$(call schema_files,$*)' | cmp -s - $@ 2>/dev/null || echo '$(call schema_files,$*)' > $@
+	@echo '$(SCHEMA_$*)' | cmp -s - $@ 2>/dev/null || echo '$(SCHEMA_$*)' > $@
 
-$(BUILD)/gen/schema_sqlite.c: $(SQLITE_SCHEMA) $(BUILD)/gen/schema_sqlite.list scripts/embed-sql.sh
+$(BUILD)/gen/schema_sqlite.c: $(SCHEMA_sqlite)
+$(BUILD)/gen/schema_postgres.c: $(SCHEMA_postgres)
+$(SCHEMA_C): $(BUILD)/gen/schema_%.c: $(BUILD)/gen/schema_%.list scripts/embed-sql.sh
 	@mkdir -p $(@D)
-	sh scripts/embed-sql.sh store_sqlite_migrations $(SQLITE_SCHEMA) > $@
-
-$(BUILD)/gen/schema_postgres.c: $(POSTGRES_SCHEMA) $(BUILD)/gen/schema_postgres.list \
-		scripts/embed-sql.sh
-	@mkdir -p $(@D)
-	sh scripts/embed-sql.sh store_postgres_migrations $(POSTGRES_SCHEMA) > $@
+	sh scripts/embed-sql.sh store_$*_migrations $(SCHEMA_$*) > $@
 
 FORCE:
 
@@ -143,7 +142,7 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(C_FILES)
 
-lint: $(BUILD)/gen/schema_sqlite.c $(BUILD)/gen/schema_postgres.c
+lint: $(SCHEMA_C)
 	@! grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)\s*\(' $(C_FILES) \
 		|| (echo "banned call found" >&2; exit 1)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \

@@ -45,6 +45,17 @@ static void reset_postgres(const char *url)
     PQfinish(db);
 }
 
+/* The first value `sql` answers on the test database, or "?" when it fails. */
+static const char *postgres_value(const char *sql, char *out, size_t len)
+{
+    PGconn *db = PQconnectdb(postgres_url());
+    PGresult *r = PQexec(db, sql);
+    snprintf(out, len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "?");
+    PQclear(r);
+    PQfinish(db);
+    return out;
+}
+
 static int setup(void **state)
 {
     static struct fixture f;
@@ -401,17 +412,23 @@ static void recordings_list_filter_and_visibility(void **state)
     assert_int_equal(store_recording_update(f->conn, other, first, &u), STORE_NOT_FOUND);
 }
 
-/* The value of an integer PRAGMA of an open SQLite database. */
-static int pragma_value(sqlite3 *db, const char *name)
+/* The integer `sql` answers first. */
+static int sqlite_int(sqlite3 *db, const char *sql)
 {
-    char sql[64];
-    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     int v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+/* The value of an integer PRAGMA of an open SQLite database. */
+static int pragma_value(sqlite3 *db, const char *name)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+    return sqlite_int(db, sql);
 }
 
 /* The recording indexes, as sqlite_schema lists them: "name sql;" each, or the schema's
@@ -509,28 +526,20 @@ static void users_have_one_email_index(void **state)
 {
     struct fixture *f = *state;
     if (postgres_url()) {
-        PGconn *db = PQconnectdb(postgres_url());
-        PGresult *r = PQexec(db, "SELECT count(*) FROM pg_indexes WHERE schemaname = "
-                                 "current_schema() AND tablename = 'users' AND indexdef LIKE "
-                                 "'%email_lower%'");
-        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-        assert_string_equal(PQgetvalue(r, 0, 0), "1");
-        PQclear(r);
-        PQfinish(db);
+        char n[32];
+        assert_string_equal(postgres_value("SELECT count(*) FROM pg_indexes WHERE schemaname = "
+                                           "current_schema() AND tablename = 'users' AND "
+                                           "indexdef LIKE '%email_lower%'",
+                                           n, sizeof(n)),
+                            "1");
         return;
     }
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT count(*) FROM sqlite_schema s, "
-                                        "pragma_index_info(s.name) i WHERE s.type = 'index' AND "
-                                        "s.tbl_name = 'users' AND i.name = 'email_lower'",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
-    sqlite3_finalize(st);
+    assert_int_equal(sqlite_int(db, "SELECT count(*) FROM sqlite_schema s, "
+                                    "pragma_index_info(s.name) i WHERE s.type = 'index' AND "
+                                    "s.tbl_name = 'users' AND i.name = 'email_lower'"),
+                     1);
     char plan[512];
     assert_non_null(strstr(query_plan(db,
                                       "SELECT id FROM users WHERE account_id = 'a' AND "
@@ -564,14 +573,10 @@ static const char *index_ids(struct fixture *f, char *out, size_t len)
 {
     if (!postgres_url())
         return sqlite_indexes(f->path, true, out, len);
-    PGconn *db = PQconnectdb(postgres_url());
-    PGresult *r = PQexec(db, "SELECT string_agg(c.relname || ' ' || c.oid, ';' ORDER BY "
-                             "c.relname) FROM pg_index i JOIN pg_class c ON c.oid = "
-                             "i.indexrelid WHERE i.indrelid = 'recordings'::regclass");
-    snprintf(out, len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "?");
-    PQclear(r);
-    PQfinish(db);
-    return out;
+    return postgres_value("SELECT string_agg(c.relname || ' ' || c.oid, ';' ORDER BY "
+                          "c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                          "WHERE i.indrelid = 'recordings'::regclass",
+                          out, len);
 }
 
 /* A bulk load drops the secondary indexes in its transaction and builds the same again; a

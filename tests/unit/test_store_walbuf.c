@@ -67,12 +67,14 @@ static int setup_vfs(void **state)
     return 0;
 }
 
-static char db_path[64];
+/* The test's database, and the copy a crash is simulated on. */
+static char db_path[64], copy_path[72];
 
 static int fresh_db(void **state)
 {
     (void)state;
     snprintf(db_path, sizeof(db_path), "/tmp/sd-walbuf-%d.db", (int)getpid());
+    snprintf(copy_path, sizeof(copy_path), "%s.copy", db_path);
     remove_sqlite_files(db_path);
     fail_write_at = 0;
     return 0;
@@ -82,9 +84,7 @@ static int drop_db(void **state)
 {
     (void)state;
     remove_sqlite_files(db_path);
-    char copy[96];
-    snprintf(copy, sizeof(copy), "%s.copy", db_path);
-    remove_sqlite_files(copy);
+    remove_sqlite_files(copy_path);
     return 0;
 }
 
@@ -129,7 +129,48 @@ static void integrity_ok(sqlite3 *db)
     sqlite3_finalize(st);
 }
 
-static long long rows_after_crash(void);
+/* A new connection to the database counts `rows` rows and finds it whole. */
+static void another_connection_sees(long long rows)
+{
+    sqlite3 *other = open_db(db_path, NULL, "FULL");
+    assert_int_equal(scalar(other, "SELECT count(*) FROM t"), rows);
+    integrity_ok(other);
+    sqlite3_close(other);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    FILE *out = fopen(to, "wb");
+    assert_non_null(out);
+    if (in) {
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+            assert_int_equal(fwrite(buf, 1, n, out), n);
+        fclose(in);
+    }
+    fclose(out);
+}
+
+/* The database and its log as they are now, as a crash would leave them (no shared-memory
+ * index: the copy's is rebuilt from the log). Returns the copy's row count, checked whole. */
+static long long rows_after_crash(void)
+{
+    char from[80], to[88];
+    remove_sqlite_files(copy_path);
+    copy_file(db_path, copy_path);
+    snprintf(from, sizeof(from), "%s-wal", db_path);
+    snprintf(to, sizeof(to), "%s-wal", copy_path);
+    copy_file(from, to);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(copy_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    integrity_ok(db);
+    long long n = scalar(db, "SELECT count(*) FROM t");
+    sqlite3_close(db);
+    remove_sqlite_files(copy_path);
+    return n;
+}
 
 /* One row in each of the table's four b-trees, scattered: a few pages each commit. */
 static int insert_row(sqlite3 *db, int i)
@@ -204,10 +245,7 @@ static void a_long_transaction_goes_out_in_parts(void **state)
         assert_true(log_writes > 1);
         assert_int_equal(rows_after_crash(), round * 2000);
     }
-    sqlite3 *other = open_db(db_path, NULL, "FULL");
-    assert_int_equal(scalar(other, "SELECT count(*) FROM t"), 6000);
-    integrity_ok(other);
-    sqlite3_close(other);
+    another_connection_sees(6000);
     sqlite3_close(db);
 }
 
@@ -231,41 +269,6 @@ static void other_connections_see_each_commit(void **state)
     integrity_ok(b);
     sqlite3_close(a);
     sqlite3_close(b);
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    FILE *out = fopen(to, "wb");
-    assert_non_null(out);
-    if (in) {
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-            assert_int_equal(fwrite(buf, 1, n, out), n);
-        fclose(in);
-    }
-    fclose(out);
-}
-
-/* The database and its log as they are now, as a crash would leave them (no shared-memory
- * index: the copy's is rebuilt from the log). Returns the copy's row count, checked whole. */
-static long long rows_after_crash(void)
-{
-    char copy[96], from[112], to[128];
-    snprintf(copy, sizeof(copy), "%s.copy", db_path);
-    remove_sqlite_files(copy);
-    copy_file(db_path, copy);
-    snprintf(from, sizeof(from), "%s-wal", db_path);
-    snprintf(to, sizeof(to), "%s-wal", copy);
-    copy_file(from, to);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    integrity_ok(db);
-    long long n = scalar(db, "SELECT count(*) FROM t");
-    sqlite3_close(db);
-    remove_sqlite_files(copy);
-    return n;
 }
 
 /* A transaction larger than the page cache writes pages to the log before it commits, and
@@ -315,10 +318,7 @@ static void a_failed_write_fails_the_commit(void **state)
     assert_int_equal(rows_after_crash(), 20);
     assert_int_equal(insert_row(db, 101), SQLITE_OK);
     assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 21);
-    sqlite3 *other = open_db(db_path, NULL, "FULL");
-    assert_int_equal(scalar(other, "SELECT count(*) FROM t"), 21);
-    integrity_ok(other);
-    sqlite3_close(other);
+    another_connection_sees(21);
     sqlite3_close(db);
     assert_int_equal(rows_after_crash(), 21);
 }
